@@ -1,0 +1,1 @@
+"""One module per format; each exposes ``convert(data: bytes, source: str) -> Document``."""

@@ -1,0 +1,214 @@
+"""Plain text and Markdown (including hard-wrapped HTML-to-Markdown conversions).
+
+Markup is removed (``**``, ``*…*``, ``#`` headings, ``---`` rules), pipe-table
+debris of the form ``|`` / cell / ``|`` becomes real table rows, and
+hard-wrapped lines are re-joined into paragraphs without merging list items
+("- ", "+ ", "a)", "1.", "II.") or a signer block's "TM."/"KT." lines.
+"""
+from __future__ import annotations
+
+import re
+
+from ingest.document import Document, DocumentBuilder
+from ingest.errors import EmptyFile
+from ingest.layout import is_header_table, is_signature_table, layout_table_paragraphs
+from ingest.normalize import normalize_text
+from ingest.textdecode import decode_text
+
+ITEM_START = re.compile(
+    r"""^(?:
+        [-+•*–]\s                                  # bullets
+      | \(?[a-zđ]\)\s?                            # a)  (b)
+      | \d{1,2}(?:\.\d{1,2})*[./)]\s               # 1.  3.1.  2)
+      | [IVXLC]{1,6}[./]\s                         # II.
+      | (?:TM|KT|Q|TL|TUQ|T/M)\.\s?               # signer lines
+      | (?:Nơi\ nhận|Kính\ gửi|Điều\ \d+|Chương\ [IVXLC\d]+|Mục\ \d+|PHỤ\ LỤC|Phụ\ lục)\b|Số:|V/v\b
+      | [^\W\d][^,.;:]{1,40},\ ngày\b                   # place and date line
+    )""",
+    re.VERBOSE,
+)
+RULE_LINE = re.compile(r"^\s*(?:[-_=*]\s*){3,}$")
+HEADING_HASHES = re.compile(r"^\s{0,3}#{1,6}\s+")
+BOLD = re.compile(r"\*\*|__")
+ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+SENTENCE_END = re.compile(r"[.:;!?…]$|\./\.$")
+
+
+def _strip_markup(line: str) -> str:
+    line = HEADING_HASHES.sub("", line)
+    line = BOLD.sub("", line)
+    line = ITALIC.sub("", line)
+    return line.strip()
+
+
+def _letters_upper(line: str) -> bool | None:
+    """True if every letter is upper case, False if one is lower, None if no letters."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 2:
+        return None
+    return all(c.isupper() for c in letters)
+
+
+def starts_new_paragraph(prev: str, line: str, *, layout: bool) -> bool:
+    """Whether a hard-wrapped ``line`` begins a paragraph rather than continuing ``prev``."""
+    if ITEM_START.match(line):
+        return True
+    pu, lu = _letters_upper(prev), _letters_upper(line)
+    if pu is True and lu is False:
+        return True
+    if pu is False and lu is True and len(line) > 3:
+        return True
+    if layout and SENTENCE_END.search(prev) and (line[:1].isupper() or line[:1].isdigit()):
+        return True
+    return False
+
+
+def join_lines(lines: list[str], *, layout: bool = False) -> list[str]:
+    """Re-join hard-wrapped ``lines`` (one blank-line-free chunk) into paragraphs.
+
+    >>> join_lines(["Thực hiện kế hoạch", "của tỉnh;", "- Sở Nội vụ;", "- Sở Tài chính."])
+    ['Thực hiện kế hoạch của tỉnh;', '- Sở Nội vụ;', '- Sở Tài chính.']
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and not starts_new_paragraph(out[-1], line, layout=layout):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _is_pipe(line: str) -> bool:
+    return line.strip() == "|"
+
+
+def _read_table(lines: list[str], i: int) -> tuple[list[list[str]], int]:
+    """Parse ``|``-separated cell debris starting at ``lines[i] == "|"``."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    i += 1
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_pipe(line):
+            row.append(" ".join(join_lines(cell)))
+            cell = []
+            nxt = lines[i + 1] if i + 1 < n else ""
+            if _is_pipe(nxt):  # "|" "|": end of row, start of the next
+                rows.append(row)
+                row = []
+                i += 2
+                continue
+            if not nxt.strip():  # "|" then blank: end of table
+                rows.append(row)
+                return rows, i + 1
+            i += 1
+            continue
+        stripped = _strip_markup(line)
+        if stripped and not RULE_LINE.match(line):
+            cell.append(stripped)
+        i += 1
+    if cell:
+        row.append(" ".join(join_lines(cell)))
+    if row:
+        rows.append(row)
+    return rows, i
+
+
+def _looks_like_layout(lines: list[str]) -> bool:
+    """pdftotext -layout output: few blank lines, indentation, long wrapped lines."""
+    nonblank = [ln for ln in lines if ln.strip()]
+    if len(nonblank) < 20:
+        return False
+    blank = len(lines) - len(nonblank)
+    return blank < 0.15 * len(nonblank)
+
+
+_COLUMN_GAP = re.compile(r"\S(\s{6,})\S")
+
+
+def _split_columns(chunk: list[str]) -> list[str]:
+    """A header written in two columns (issuer | Quốc hiệu) → left column, then right."""
+    if not any(_COLUMN_GAP.search(ln) for ln in chunk):
+        return [ln.strip() for ln in chunk]
+    left: list[str] = []
+    right: list[str] = []
+    for ln in chunk:
+        m = _COLUMN_GAP.search(ln)
+        if m:
+            left.append(ln[: m.start(1)].strip())
+            right.append(ln[m.end(1):].strip())
+        elif len(ln) - len(ln.lstrip()) > 30:
+            right.append(ln.strip())
+        else:
+            left.append(ln.strip())
+    return [x for x in left if x] + [""] + [x for x in right if x]
+
+
+def _header_extent(lines: list[str]) -> int:
+    """Index of the first line after a two-column layout header (0 if none)."""
+    end = 0
+    for i, ln in enumerate(lines[:15]):
+        if _COLUMN_GAP.search(ln):
+            end = i + 1
+    return end
+
+
+def _continues(prev: str, para: str) -> bool:
+    """A paragraph cut in two by a stray blank line: the second half starts in lower case."""
+    return bool(para[:1].islower()) and not SENTENCE_END.search(prev) and not ITEM_START.match(para)
+
+
+def convert(data: bytes, source: str) -> Document:
+    raw = normalize_text(decode_text(data, source))
+    lines = raw.split("\n")
+    layout = _looks_like_layout(lines)
+    if layout:
+        head = _header_extent(lines)
+        lines = _split_columns(lines[:head]) + [""] + lines[head:]
+    items: list[str | list[list[str]]] = []  # a paragraph, or a table's rows
+    chunk: list[str] = []
+
+    def flush() -> None:
+        for para in join_lines(chunk, layout=layout):
+            last = items[-1] if items else None
+            if isinstance(last, str) and _continues(last, para):
+                items[-1] = f"{last} {para}"
+            else:
+                items.append(para)
+        chunk.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _is_pipe(line):
+            flush()
+            rows, i = _read_table(lines, i)
+            rows = [r for r in rows if any(c.strip() for c in r)]
+            if rows and (is_header_table(rows) or is_signature_table(rows)):
+                items.extend(layout_table_paragraphs(rows))
+            elif rows:
+                items.append(rows)
+            continue
+        if not line.strip() or RULE_LINE.match(line):
+            flush()
+            i += 1
+            continue
+        stripped = _strip_markup(line.strip().strip("|").strip())
+        if stripped:
+            chunk.append(stripped)
+        elif BOLD.search(line):  # a line of bare "** **" markup: a paragraph break
+            flush()
+        i += 1
+    flush()
+    builder = DocumentBuilder()
+    for item in items:
+        if isinstance(item, str):
+            builder.add_paragraph(item, normalized=True)
+        else:
+            builder.add_table(item)
+    doc = builder.build(source, data, "md" if source.lower().endswith((".md", ".markdown")) else "txt")
+    if not doc.text.strip():
+        raise EmptyFile("the file holds no text", source=source)
+    return doc
