@@ -1,0 +1,458 @@
+"""Who must act: Vietnamese public bodies and groups, found with their offsets.
+
+An actor phrase starts with a named head ("Sở", "Phòng", "Ủy ban nhân dân",
+"Công an"…) or a quantified group ("các cơ quan, đơn vị, địa phương") and goes
+on through the body's name ("Sở Lao động - Thương binh và Xã hội", "Ủy ban
+nhân dân các xã, thị trấn") until the action begins ("chủ trì", "xây dựng"…),
+a stop word, or punctuation that starts something else. Lists of actors are
+split on ";", "và" and on a comma before a new head. All wording is in
+``data/actors.yaml``; this module only walks tokens.
+
+>>> [a.text for a in find_subject("Giao Sở Nội vụ chủ trì, phối hợp với các đơn vị liên quan.").actors]
+['Sở Nội vụ']
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from extractors.lexicon import Lexicon, lexicon
+
+_TOKEN = re.compile(r"[\w&]+|[^\w\s]")
+_HYPHENS = {"-", "–", "—"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    low: str
+    start: int
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def capitalized(self) -> bool:
+        return self.text[0].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSpan:
+    start: int
+    end: int
+    text: str
+    generic: bool  # a group ("các cơ quan, đơn vị") rather than a named body
+
+    @property
+    def name(self) -> str:
+        """The actor as it should be listed: abbreviations expanded."""
+        return expand_abbreviations(self.text)
+
+
+@dataclass
+class Subject:
+    """The explicit actors of a clause, and how they were introduced."""
+
+    actors: list[ActorSpan] = field(default_factory=list)
+    modality: str | None = None
+    heading_like: bool = False  # the clause is nothing but the actor list ("3. Phòng Nội vụ")
+    end: int = 0  # where the actor list ends in the clause
+
+
+class _Phrases:
+    """Multi-word phrases indexed by their first word, matched on lower-cased tokens."""
+
+    def __init__(self, phrases: Sequence[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            words = tuple(w.lower() for w in _TOKEN.findall(p))
+            self.by_first.setdefault(words[0], []).append(words)
+        for options in self.by_first.values():
+            options.sort(key=len, reverse=True)
+
+    def match(self, tokens: Sequence[Token], i: int) -> int:
+        """Number of tokens of the longest phrase starting at ``tokens[i]`` (0 if none)."""
+        if i >= len(tokens):
+            return 0
+        for words in self.by_first.get(tokens[i].low, ()):
+            n = len(words)
+            if i + n <= len(tokens) and all(tokens[i + k].low == words[k] for k in range(n)):
+                return n
+        return 0
+
+
+@dataclass(frozen=True)
+class _Tables:
+    heads: _Phrases
+    not_starts: _Phrases
+    groups: _Phrases
+    basic_groups: _Phrases
+    quantifiers: _Phrases
+    directives: _Phrases
+    stops: _Phrases
+    name_words: _Phrases
+    verbs: _Phrases
+    admin: frozenset[str]
+
+
+@cache
+def _tables() -> _Tables:
+    lx: Lexicon = lexicon()
+    basic = [g for g in lx.group_nouns if len(g.split()) <= 2]
+    return _Tables(
+        heads=_Phrases(lx.named_heads),
+        not_starts=_Phrases(lx.not_actor_starts),
+        groups=_Phrases(lx.group_nouns),
+        basic_groups=_Phrases(basic),
+        quantifiers=_Phrases(lx.quantifiers),
+        directives=_Phrases(list(lx.directives)),
+        stops=_Phrases(lx.stop_words),
+        name_words=_Phrases(lx.name_words),
+        verbs=_Phrases(lx.verbs),
+        admin=lx.admin_units,
+    )
+
+
+def _phrase_at(tokens: Sequence[Token], i: int, n: int) -> str:
+    return " ".join(t.low for t in tokens[i : i + n])
+
+
+def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False) -> tuple[int, bool] | None:
+    """Read one actor phrase at ``tokens[i]``: (index after it, is it a generic group)."""
+    tb = _tables()
+    n = len(tokens)
+    if i >= n or not tokens[i].is_word:
+        return None
+    j = i
+    generic = False
+    q = tb.quantifiers.match(tokens, j)
+    if q:
+        j += q
+        g = tb.groups.match(tokens, j)
+        h = tb.heads.match(tokens, j)
+        if g >= h and g:
+            j += g
+            generic = True
+        elif h:
+            j += h
+        else:
+            return None
+    else:
+        if tb.not_starts.match(tokens, j):
+            return None
+        h = tb.heads.match(tokens, j)
+        if h and tokens[j].capitalized:
+            j += h
+        elif bare_group and (g := tb.groups.match(tokens, j)):
+            j += g
+            generic = True
+        else:
+            return None
+    return _continue_name(tokens, j, i), generic
+
+
+def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
+    """Extend a name through its words until the action, a stop word or punctuation."""
+    tb = _tables()
+    n = len(tokens)
+    while j < n and j - start < 18:
+        t = tokens[j]
+        if not t.is_word:
+            if t.text in _HYPHENS and j + 1 < n and tokens[j + 1].is_word and (
+                tokens[j + 1].capitalized or tb.name_words.match(tokens, j + 1)
+            ):
+                j += 1
+                continue
+            break
+        if t.low in ("và", "&"):
+            nxt = j + 1
+            if (nxt < n and tokens[nxt].is_word and tokens[nxt].capitalized
+                    and not tb.heads.match(tokens, nxt) and not tb.quantifiers.match(tokens, nxt)):
+                j += 1
+                continue
+            break
+        m = tb.name_words.match(tokens, j)
+        if m:
+            j += m
+            continue
+        if t.capitalized:
+            j += 1
+            continue
+        q = tb.quantifiers.match(tokens, j)
+        if q:
+            g = tb.groups.match(tokens, j + q)
+            if g or (j + q < n and tokens[j + q].low in tb.admin):
+                j += q + max(g, 1)
+                continue
+            break
+        if t.low in tb.admin:
+            j += 1
+            continue
+        if tb.verbs.match(tokens, j) or tb.stops.match(tokens, j) or tb.directives.match(tokens, j):
+            break
+        if t.text[0].isdigit():
+            break
+        j += 1
+    return j
+
+
+def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, int, bool]], int]:
+    """Read "A, B; C và D" at ``tokens[i]``: [(first token, end token, generic)], end index."""
+    tb = _tables()
+    first = scan_actor(tokens, i)
+    if first is None:
+        return [], i
+    actors: list[tuple[int, int, bool]] = [(i, first[0], first[1])]
+    j = first[0]
+    n = len(tokens)
+    while j < n:
+        t = tokens[j]
+        lo, hi, generic = actors[-1]
+        if t.text == "(":  # a remark: "Văn phòng Sở (Thường trực Hội đồng TĐKT)"
+            close = next((k for k in range(j + 1, min(n, j + 25)) if tokens[k].text == ")"), None)
+            if close is None:
+                break
+            j = close + 1
+            continue
+        if t.text == ",":
+            nxt = j + 1
+            b = tb.basic_groups.match(tokens, nxt)
+            lower = nxt < n and not tokens[nxt].capitalized
+            if (b and lower and b == tb.groups.match(tokens, nxt) and (generic or tokens[hi - 1].low in tb.admin)
+                    and not tb.quantifiers.match(tokens, nxt)):
+                end = _continue_name(tokens, nxt + b, nxt)
+                actors[-1] = (lo, end, generic)
+                j = end
+                continue
+            if lower and tokens[nxt].low in tb.admin and not generic:
+                end = _continue_name(tokens, nxt + 1, nxt)
+                actors[-1] = (lo, end, generic)
+                j = end
+                continue
+            nxt_actor = scan_actor(tokens, nxt, bare_group=True)
+            if nxt_actor is None:
+                break
+            actors.append((nxt, nxt_actor[0], nxt_actor[1]))
+            j = nxt_actor[0]
+            continue
+        if t.text == ";" or t.low in ("và", "hoặc", "cùng"):
+            nxt_actor = scan_actor(tokens, j + 1, bare_group=t.low != "cùng")
+            if nxt_actor is None:
+                break
+            actors.append((j + 1, nxt_actor[0], nxt_actor[1]))
+            j = nxt_actor[0]
+            continue
+        if t.text == ":" and generic:  # "các đơn vị: Phòng A, Phòng B, … giới thiệu"
+            sub, end = read_actor_list(tokens, j + 1)
+            if len(sub) >= 1 and not all(g for _, _, g in sub):
+                actors[-1:] = sub
+                j = end
+                continue
+        break
+    return actors, j
+
+
+def _spans(text: str, tokens: Sequence[Token], found: list[tuple[int, int, bool]]) -> list[ActorSpan]:
+    out = []
+    for lo, hi, generic in found:
+        start, end = tokens[lo].start, tokens[hi - 1].end
+        out.append(ActorSpan(start, end, text[start:end], generic))
+    return out
+
+
+_CONTEXT_OPENERS = ("trên cơ sở", "thông qua", "căn cứ", "để", "ngoài", "trong quá trình", "sau khi", "đối với",
+                    "trên đây", "qua", "nhằm", "trường hợp", "khi", "tùy", "theo")
+_TIME_WORDS = frozenset("hàng hằng năm quý tháng tuần ngày định kỳ trước chậm nhất đầu cuối mỗi".split())
+
+
+def _skip_time_adverbial(tokens: Sequence[Token], i: int) -> int:
+    j = i
+    while j < len(tokens) and (tokens[j].low in _TIME_WORDS or tokens[j].text[0].isdigit()
+                               or tokens[j].text in ("/", ",") or _is_roman_quarter(tokens, j)):
+        j += 1
+    return j if j > i else i
+
+
+def _is_roman_quarter(tokens: Sequence[Token], j: int) -> bool:
+    return j > 0 and tokens[j - 1].low == "quý" and tokens[j].text in ("I", "II", "III", "IV")
+
+
+def _followed_by_action(tokens: Sequence[Token], j: int) -> bool:
+    tb = _tables()
+    if j >= len(tokens):
+        return False
+    if tokens[j].text == ",":
+        j += 1
+    return bool(tb.verbs.match(tokens, j) or tb.directives.match(tokens, j))
+
+
+def _at_end(tokens: Sequence[Token], j: int) -> bool:
+    rest = [t.text for t in tokens[j:]]
+    return all(not t[0].isalnum() for t in rest)
+
+
+def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
+    """The actors a clause explicitly directs to act, or an empty :class:`Subject`.
+
+    >>> s = find_subject("Các cơ quan thông tin đại chúng tăng thời lượng phát sóng")
+    >>> [a.text for a in s.actors]
+    ['Các cơ quan thông tin đại chúng']
+    >>> find_subject("3. Phòng Nội vụ"[3:]).heading_like
+    True
+    """
+    tb = _tables()
+    toks = list(tokens) if tokens is not None else tokenize(clause)
+    if not toks:
+        return Subject()
+    lx = lexicon()
+
+    def directive_at(k: int) -> Subject | None:
+        d = tb.directives.match(toks, k)
+        if not d:
+            return None
+        found, end = read_actor_list(toks, k + d)
+        if not found:
+            return None
+        return Subject(_spans(clause, toks, found), lx.directives[_phrase_at(toks, k, d)],
+                       _at_end(toks, end), toks[end - 1].end)
+
+    # "Giao / Đề nghị / Yêu cầu X …"
+    sub = directive_at(0)
+    if sub:
+        return sub
+    i = _skip_time_adverbial(toks, 0)
+    while i < len(toks) and toks[i].text == ",":
+        i += 1
+    for start in (i, 0) if i else (0,):
+        found, end = read_actor_list(toks, start)
+        if found:
+            # "X yêu cầu / giao Y …": Y is who must act.
+            if end < len(toks):
+                obj = directive_at(end)
+                if obj:
+                    return obj
+            if _at_end(toks, end) or (end < len(toks) and toks[end].text == ":" and _at_end(toks, end + 1)):
+                return Subject(_spans(clause, toks, found), None, True, toks[end - 1].end)
+            if _followed_by_action(toks, end) or (end < len(toks) and toks[end].text == ":"):
+                return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
+    # A context phrase first ("Trên cơ sở …, các cơ quan … xây dựng"; "… yêu cầu các đơn vị …").
+    low = clause[:20].lower()
+    context = low.startswith(_CONTEXT_OPENERS)
+    for k in range(1, len(toks)):
+        tok = toks[k]
+        if tb.directives.match(toks, k):
+            sub = directive_at(k)
+            if sub and (toks[k - 1].text in ",.;" or _preceded_by_actor(toks, k)):
+                return sub
+        if context and tok.text in (",", "mà", "thì") or (tok.text == "." and k + 1 < len(toks)):
+            found, end = read_actor_list(toks, k + 1)
+            if found and _followed_by_action(toks, end):
+                obj = directive_at(end) if end < len(toks) else None
+                if obj:
+                    return obj
+                return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
+        if context and tok.low == "này" and k < 8:  # "Căn cứ Kế hoạch này các cơ quan …"
+            found, end = read_actor_list(toks, k + 1)
+            if found and _followed_by_action(toks, end):
+                return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
+    return Subject()
+
+
+def _preceded_by_actor(tokens: Sequence[Token], k: int) -> bool:
+    """Whether a directive at ``k`` follows a named issuer ("Chủ tịch UBND huyện yêu cầu")."""
+    for back in range(max(0, k - 10), k):
+        found, end = read_actor_list(tokens, back)
+        if found and end == k:
+            return True
+    return False
+
+
+def find_co_actors(clause: str, tokens: Sequence[Token] | None = None) -> list[ActorSpan]:
+    """Who co-operates: "phối hợp với X", "phối hợp X", "với sự phối hợp của X".
+
+    >>> [a.text for a in find_co_actors("Chủ trì, phối hợp với các ngành có liên quan triển khai")]
+    ['các ngành có liên quan']
+    """
+    toks = list(tokens) if tokens is not None else tokenize(clause)
+    out: list[ActorSpan] = []
+    for k in range(len(toks) - 1):
+        if toks[k].low != "phối" or toks[k + 1].low != "hợp":
+            continue
+        j = k + 2
+        if j < len(toks) and toks[j].low == "với":
+            j += 1
+        elif j + 1 < len(toks) and toks[j].low == "của":
+            j += 1
+        found, _ = read_actor_list(toks, j)
+        if not found:
+            found = _bare_group_list(toks, j)
+        out.extend(_spans(clause, toks, found))
+    seen: set[tuple[int, int]] = set()
+    return [a for a in out if not ((a.start, a.end) in seen or seen.add((a.start, a.end)))]
+
+
+def _bare_group_list(tokens: Sequence[Token], j: int) -> list[tuple[int, int, bool]]:
+    """ "phối hợp với ngành liên quan" — a group without a quantifier."""
+    found = scan_actor(tokens, j, bare_group=True)
+    return [(j, found[0], found[1])] if found else []
+
+
+_DEFINED_ABBREVIATION = re.compile(
+    r"\(\s*(?:sau đây\s+)?(?:được\s+)?(?:gọi\s+(?:tắt|chung)\s+là\s+|viết\s+tắt\s+là\s+)?"
+    r"([A-ZĐ][A-ZĐ0-9&\-]{1,11})\s*\)"
+)
+
+
+def find_defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations a plan defines itself: "cải cách hành chính (CCHC)", "(sau đây gọi chung là ĐHTT)".
+
+    The expansion is the run of words just before the parenthesis whose initials spell it.
+
+    >>> find_defined_abbreviations("công tác cải cách hành chính (CCHC) năm 2026")
+    {'CCHC': 'cải cách hành chính'}
+    """
+    from ingest.normalize import fold
+
+    out: dict[str, str] = {}
+    for m in _DEFINED_ABBREVIATION.finditer(text):
+        abbr = m.group(1)
+        letters = [c for c in fold(abbr) if c.isalpha()]
+        before = text[max(0, m.start() - 200) : m.start()]
+        words = re.findall(r"[\w]+", before)
+        k = len(letters)
+        if k < 2 or len(words) < k:
+            continue
+        cand = words[-k:]
+        if [fold(w)[0] for w in cand] == letters:
+            span_start = before.rfind(cand[0], 0, len(before) - sum(len(w) for w in cand[1:]))
+            out.setdefault(abbr, before[span_start:].strip(" ,;"))
+    return out
+
+
+@cache
+def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = lexicon().abbreviations
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w&])"), table
+
+
+def expand_abbreviations(name: str, extra: dict[str, str] | None = None) -> str:
+    """ "UBND huyện" → "Ủy ban nhân dân huyện"; ``extra`` holds a plan's own definitions.
+
+    >>> expand_abbreviations("Chủ tịch UBND các xã")
+    'Chủ tịch Ủy ban nhân dân các xã'
+    """
+    pattern, table = _abbreviation_pattern()
+    name = pattern.sub(lambda m: table[m.group(1)], name)
+    if extra:
+        for abbr, full in extra.items():
+            name = re.sub(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", full, name)
+    return name

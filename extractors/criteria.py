@@ -1,0 +1,180 @@
+"""Criteria: the conditions that the work or its result must meet.
+
+Two kinds of findings, both ``kind="criteria"`` with the contract's value
+``{"text", "metric", "op", "value"}``:
+
+- :func:`find_criteria` — measured conditions:
+  "đạt từ 90 điểm trở lên" -> ``("điểm", ">=", 90)``;
+  "không thấp hơn 80%" -> ``("%", ">=", 80)``; "trên 50%" -> ``(">", 50)``;
+  "dưới 5%" -> ``("<", 5)``; "khoảng 12%" -> ``("~", 12)``;
+  "từ 70% đến 80%" -> ``op "range"``, ``value [70, 80]``;
+  "hoàn thành tốt nhiệm vụ trở lên" -> ``("xếp loại", ">=", "hoàn thành tốt nhiệm vụ")``.
+  Decisions: "thang điểm 100" is the scale a result is scored on, not a
+  threshold: ``("điểm", "scale", 100)``. "đạt N%" and a bare target "100% cán
+  bộ … được tập huấn" are floors (op ">="): a share to reach.
+- :func:`find_criteria_block` — qualitative conditions (metric, op and value
+  ``None``): a criteria heading ("2. Tiêu chí chung:", "III. TIÊU CHÍ LỰA CHỌN …"),
+  a subject label that opens a description of who qualifies ("a) Tập thể:",
+  "- Đối với cá nhân:"), a paragraph that opens with such a subject and praises
+  its merit ("Cá nhân có thành tích tiêu biểu, xuất sắc …"), a sentence that
+  sets conditions ("đáp ứng các tiêu chí sau"), a reference to the plan's own
+  criteria ("căn cứ các tiêu chí … tại Kế hoạch này") and a standard to reach
+  ("đạt chuẩn"). Building criteria ("xây dựng kế hoạch, tiêu chí …") is a
+  task, not a criterion, and is not reported.
+
+:func:`has_criteria` is true when either finds something: give it an
+obligation's clause together with the text of its sub-items.
+Words live in ``extractors/data/quantities.yaml``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from extractors.findings import Finding
+from extractors.quotas import NUMBER, alternation, load_words, to_number
+
+_MARKER = r"(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[a-zđ]\.|[-+*•–])?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    threshold: re.Pattern[str]
+    scale: re.Pattern[str]
+    grade: re.Pattern[str]
+    grade_metric: dict[str, str]
+    op_of: dict[str, str]
+    not_target: re.Pattern[str]
+    heading: re.Pattern[str]
+    label: re.Pattern[str]
+    merit_subject: re.Pattern[str]
+    condition: re.Pattern[str]
+    reference: re.Pattern[str]
+    standard: re.Pattern[str]
+    not_before: re.Pattern[str]
+
+
+def _norm(words: str) -> str:
+    return " ".join(words.casefold().split())
+
+
+@cache
+def grammar() -> _Grammar:
+    """Compiled patterns (built once, on first use)."""
+    c = load_words()["criteria"]
+    flags = re.IGNORECASE | re.MULTILINE
+    op_of = {_norm(w): op for op, words in c["ops_before"].items() for w in words}
+    metric = alternation(c["metrics"])
+    grades = {_norm(g): m for m, gs in c["grades"].items() for g in gs}
+    subjects = alternation(c["subject_labels"])
+    joiner = alternation([j for j in c["subject_joiners"] if j != ","])
+    group = rf"(?:{subjects})(?:\s*(?:,|{joiner})\s*(?:{subjects}))*"
+    gap = int(c["merit_max_gap_words"])
+    ref_gap = int(c["reference_max_gap_words"])
+    headings = alternation(c["block_headings"])
+    return _Grammar(
+        threshold=re.compile(
+            rf"(?:(?<!\w)(?P<op>{alternation(list(op_of))})\s+)?(?:(?P<from>từ)\s+)?"
+            rf"(?<![\w/.,])(?P<n1>{NUMBER})\s*(?P<metric>{metric})"
+            rf"(?:\s*(?:-|–|đến|tới)\s*(?P<n2>{NUMBER})\s*(?:{metric})?)?"
+            rf"(?:\s+(?P<after>{alternation(c['at_least_after'])}))?(?!\w)",
+            flags),
+        scale=re.compile(rf"(?<!\w)(?:{alternation(c['scale_words'])})\s+(?P<n>{NUMBER})(?:\s*điểm)?(?!\w)",
+                         flags),
+        grade=re.compile(rf"(?<!\w)(?P<grade>{alternation(list(grades))})\s+(?:{alternation(c['at_least_after'])})"
+                         rf"(?!\w)", flags),
+        grade_metric=grades,
+        op_of=op_of,
+        not_target=re.compile(rf"(?<!\w)(?:{alternation(c['not_target_before'])})\s*(?:khoảng\s+)?$", flags),
+        heading=re.compile(
+            rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>(?:{headings})(?!\w)[^\n:]{{0,100}}?)[ \t*_]*(?::|$)", flags),
+        label=re.compile(rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>{group})[ \t*_]*:", flags),
+        merit_subject=re.compile(
+            rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>(?:{group})(?:[ \t,]+[^\W\d_]+){{0,{gap}}}?[ \t,]+"
+            rf"(?:{alternation(c['merit_phrases'])}))(?!\w)", flags),
+        condition=re.compile(rf"(?<!\w)(?:{alternation(c['condition_phrases'])})(?!\w)", flags),
+        reference=re.compile(
+            rf"(?<!\w)(?:{alternation(c['reference_before'])})\s+(?:(?:các|những|đủ)\s+)?(?:tiêu chí|tiêu chuẩn)"
+            rf"(?:\s+[^\s.;:]+){{0,{ref_gap}}}?\s+(?:{alternation(c['reference_anchor'])})(?!\w)", flags),
+        standard=re.compile(rf"(?<!\w)(?:{alternation(c['standard_phrases'])})(?!\w)", flags),
+        not_before=re.compile(
+            rf"(?<!\w)(?:{alternation(c['not_criteria_before'])})(?:\s+[^\s.;:]+){{0,3}}?\s*(?:,\s*)?$", flags),
+    )
+
+
+def _value(raw: str) -> int | float:
+    return to_number(raw)
+
+
+def _make(text: str, start: int, end: int, metric: str | None, op: str | None, value: Any) -> Finding:
+    quote = text[start:end]
+    return Finding("criteria", start, end, quote, {"text": quote, "metric": metric, "op": op, "value": value})
+
+
+def find_criteria(text: str) -> list[Finding]:
+    """Measured conditions in ``text``: thresholds, scales and grades, in reading order.
+
+    >>> [(f.value["metric"], f.value["op"], f.value["value"]) for f in find_criteria("đạt từ 90 điểm trở lên")]
+    [('điểm', '>=', 90)]
+    """
+    g = grammar()
+    found: list[Finding] = []
+    for m in g.scale.finditer(text):
+        found.append(_make(text, m.start(), m.end(), "điểm", "scale", _value(m.group("n"))))
+    for m in g.threshold.finditer(text):
+        if any(f.start <= m.start("n1") < f.end for f in found):
+            continue
+        metric = "%" if m.group("metric") in ("%",) or _norm(m.group("metric")) == "phần trăm" else "điểm"
+        op_word = _norm(m.group("op")) if m.group("op") else None
+        op = g.op_of.get(op_word) if op_word else None
+        n1 = _value(m.group("n1"))
+        value: Any = n1
+        if m.group("n2"):
+            op, value = "range", [n1, _value(m.group("n2"))]
+        elif m.group("after"):
+            op = ">="
+        elif op is None:
+            if metric != "%" or g.not_target.search(text, max(0, m.start() - 30), m.start()):
+                continue
+            op = ">="
+        found.append(_make(text, m.start(), m.end(), metric, op, value))
+    for m in g.grade.finditer(text):
+        grade = _norm(m.group("grade"))
+        found.append(_make(text, m.start(), m.end(), g.grade_metric[grade], ">=", m.group("grade")))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _not_building(text: str, start: int, g: _Grammar) -> bool:
+    """False when the words just before ``start`` make criteria a thing to build ("xây dựng … tiêu chí")."""
+    return not g.not_before.search(text, max(0, start - 40), start)
+
+
+def find_criteria_block(text: str) -> list[Finding]:
+    """Qualitative conditions in ``text`` (value's metric, op and value are ``None``).
+
+    >>> [f.text for f in find_criteria_block("2. Tiêu chí chung:\\n- Hoàn thành xuất sắc nhiệm vụ")]
+    ['Tiêu chí chung']
+    """
+    g = grammar()
+    found: list[Finding] = []
+    for pattern in (g.heading, g.label, g.merit_subject):
+        for m in pattern.finditer(text):
+            found.append(_make(text, m.start("h"), m.end("h"), None, None, None))
+    for pattern in (g.condition, g.reference, g.standard):
+        for m in pattern.finditer(text):
+            if pattern is g.reference or _not_building(text, m.start(), g):
+                found.append(_make(text, m.start(), m.end(), None, None, None))
+    found.sort(key=lambda f: (f.start, -f.end))
+    out: list[Finding] = []
+    for f in found:
+        if out and f.start < out[-1].end:
+            continue
+        out.append(f)
+    return out
+
+
+def has_criteria(text: str) -> bool:
+    """True when ``text`` (a clause and its sub-items) states conditions the work or its result must meet."""
+    return bool(find_criteria_block(text) or find_criteria(text))

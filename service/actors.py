@@ -1,0 +1,72 @@
+"""Matching names of bodies: "Phòng Nội vụ", "Phòng NV" and "phong noi vu" get one key.
+
+The key is :func:`ingest.normalize.fold` of the name, with "&" read as "và",
+punctuation dropped, abbreviations expanded from ``data/abbreviations.tsv`` and
+the filler word "và" removed, so "Phòng GD&ĐT" meets "Phòng Giáo dục và Đào tạo".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ingest.normalize import fold
+
+_NON_WORD = re.compile(r"[^\w]+")
+_FILLERS = frozenset({"va"})
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Folded abbreviation -> folded expansion, from the data table."""
+    table: dict[str, str] = {}
+    text = resources.files("service").joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        abbrev, _, expansion = line.partition("\t")
+        if not expansion:
+            raise ValueError(f"abbreviations.tsv: no expansion for {abbrev!r}")
+        table[fold(abbrev.strip())] = " ".join(_tokens(fold(expansion)))
+    return table
+
+
+def _tokens(folded: str) -> list[str]:
+    return [t for t in _NON_WORD.split(folded.replace("&", " va ")) if t]
+
+
+@lru_cache(maxsize=65536)
+def actor_key(name: str) -> str:
+    """The matching key of a body's name.
+
+    >>> actor_key("Phòng NV") == actor_key("phong noi vu") == actor_key("Phòng Nội vụ")
+    True
+    >>> actor_key("Phòng GD&ĐT")
+    'phong giao duc dao tao'
+    """
+    table = abbreviations()
+    tokens = _tokens(fold(name))
+    words: list[str] = []
+    i = 0
+    while i < len(tokens):
+        i, expansion = _expand_at(tokens, i, table)
+        words.extend(expansion)
+    return " ".join(w for w in words if w not in _FILLERS)
+
+
+def _expand_at(tokens: list[str], i: int, table: dict[str, str]) -> tuple[int, list[str]]:
+    """The longest abbreviation starting at ``tokens[i]`` ("kh va dt" read as "khdt"), expanded."""
+    for n in range(min(4, len(tokens) - i), 1, -1):
+        joined = "".join(t for t in tokens[i : i + n] if t != "va")
+        if joined in table and tokens[i + n - 1] != "va":
+            return i + n, table[joined].split()
+    return i + 1, table.get(tokens[i], tokens[i]).split()
+
+
+def text_key(text: str) -> str:
+    """Folded text with single spaces, for diacritics-free full-text search.
+
+    >>> text_key("Báo cáo  kết quả")
+    'bao cao ket qua'
+    """
+    return " ".join(_tokens(fold(text)))

@@ -1,0 +1,132 @@
+"""FastAPI dependencies: the app state, a DB session per request, the caller's role, the filter."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service import auth
+from service.errors import ServiceError
+from service.feeds.webhooks import WebhookDispatcher
+from service.jobs import Extractor, JobRunner
+from service.settings import Settings
+from service.store import STATUSES, ObligationFilter
+
+TOKEN_COOKIE = "kehoach_token"
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    runner: JobRunner
+    webhooks: WebhookDispatcher
+    extractor: Extractor
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.kehoach  # type: ignore[no-any-return]
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    session = state.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _token_of(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE)
+
+
+def principal(request: Request, state: StateDep) -> auth.Principal | None:
+    """Who calls: the token's owner, an anonymous admin when auth is off, or None (no valid token)."""
+    token = _token_of(request)
+    if not state.settings.auth_enabled:
+        return auth.Principal(name="local", role="admin")
+    if token is None:
+        return None
+    with state.sessions() as s:
+        row = auth.lookup(s, token)
+        if row is None:
+            raise ServiceError("bad_token")
+        s.commit()
+        return auth.Principal(name=row.name, role=row.role, token_id=row.id)
+
+
+PrincipalDep = Annotated[auth.Principal | None, Depends(principal)]
+
+
+def require(role: str):  # type: ignore[no-untyped-def]
+    """A dependency that lets through callers with at least ``role`` (reads may be public)."""
+
+    def check(who: PrincipalDep, state: StateDep) -> auth.Principal:
+        if who is None:
+            if role == "reader" and state.settings.public_read:
+                return auth.Principal(name="anonymous", role="reader")
+            raise ServiceError("auth_required")
+        if not who.can(role):
+            raise ServiceError("forbidden", role=role, have=who.role)
+        return who
+
+    return check
+
+
+Reader = Annotated[auth.Principal, Depends(require("reader"))]
+Editor = Annotated[auth.Principal, Depends(require("editor"))]
+Admin = Annotated[auth.Principal, Depends(require("admin"))]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for v in values or [] if v and v.strip()]
+
+
+def obligation_filter(
+    actor: Annotated[list[str] | None, Query(description="lead body; 'Phòng NV' = 'phong noi vu' = 'Phòng Nội vụ'")] = None,
+    co_actor: Annotated[list[str] | None, Query(description="co-operating body")] = None,
+    document: Annotated[list[int] | None, Query(description="document id")] = None,
+    due_from: Annotated[date | None, Query(description="a due date on or after (YYYY-MM-DD)")] = None,
+    due_to: Annotated[date | None, Query(description="a due date on or before (YYYY-MM-DD)")] = None,
+    recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
+    status: Annotated[list[str] | None, Query(description="todo, in_progress, done, not_applicable")] = None,
+    q: Annotated[str | None, Query(description="full text, diacritics optional")] = None,
+    corrected: Annotated[bool | None, Query(description="only corrected (true) or uncorrected (false)")] = None,
+) -> ObligationFilter:
+    statuses = _split(status)
+    bad = [s for s in statuses if s not in STATUSES]
+    if bad:
+        raise ServiceError("bad_filter", detail=f"unknown status {bad[0]!r}; use {', '.join(STATUSES)}")
+    recs = _split(recurrence)
+    from service.dues import RECURRENCES
+
+    bad = [r for r in recs if r not in (*RECURRENCES, "none")]
+    if bad:
+        raise ServiceError("bad_filter", detail=f"unknown recurrence {bad[0]!r}; use {', '.join(RECURRENCES)}, none")
+    if due_from and due_to and due_from > due_to:
+        raise ServiceError("bad_filter", detail="due_from is after due_to")
+    return ObligationFilter(actor=_split(actor), co_actor=_split(co_actor), document=list(document or []),
+                            due_from=due_from, due_to=due_to, recurrence=recs, status=statuses,
+                            q=q.strip() if q and q.strip() else None, corrected=corrected)
+
+
+FilterDep = Annotated[ObligationFilter, Depends(obligation_filter)]

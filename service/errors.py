@@ -1,0 +1,76 @@
+"""Every error the service answers with, and its message in Vietnamese and English.
+
+An error body is always ``{"error": code, "message": …, "message_vi": …}``;
+ingest errors keep their own (English) detail and get a Vietnamese lead-in.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+# code -> (HTTP status, English, Vietnamese); messages are str.format templates
+MESSAGES: dict[str, tuple[int, str, str]] = {
+    "not_found": (404, "{what} {id} does not exist", "Không tìm thấy {what_vi} {id}"),
+    "auth_required": (401, "an API token is required (Authorization: Bearer …)",
+                      "Cần mã truy cập (API token) để thực hiện thao tác này"),
+    "bad_token": (401, "this API token is unknown or revoked", "Mã truy cập không hợp lệ hoặc đã bị thu hồi"),
+    "forbidden": (403, "this action needs the {role} role; your token is {have}",
+                  "Thao tác cần quyền {role_vi}; mã truy cập của bạn chỉ có quyền {have_vi}"),
+    "no_file": (400, "no file was sent (multipart field 'file')", "Chưa chọn tệp để tải lên"),
+    "file_too_large": (413, "the file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit",
+                       "Tệp dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.0f} MB"),
+    "empty_file": (400, "the file is empty", "Tệp rỗng"),
+    "unsupported_format": (415, "unsupported file type {ext}; accepted: {accepted}",
+                           "Không hỗ trợ loại tệp {ext}; chỉ nhận: {accepted}"),
+    "type_mismatch": (415, "the file is named {name} but its content is not {fmt}",
+                      "Tệp {name} không phải là tệp {fmt} hợp lệ"),
+    "corrupt_file": (422, "{detail}", "Tệp bị hỏng hoặc không đọc được: {detail}"),
+    "encrypted_file": (422, "{detail}", "Tệp được đặt mật khẩu, không đọc được: {detail}"),
+    "unreadable_text": (422, "{detail}", "Không nhận ra văn bản tiếng Việt trong tệp: {detail}"),
+    "missing_dependency": (422, "{detail}", "Máy chủ thiếu công cụ cần thiết để đọc tệp này: {detail}"),
+    "ingest_error": (422, "{detail}", "Không đọc được tệp: {detail}"),
+    "extract_error": (422, "the task list could not be extracted ({detail})",
+                      "Không trích xuất được danh sách nhiệm vụ ({detail})"),
+    "invalid_field": (422, "{field}: {detail}", "Trường {field} không hợp lệ: {detail}"),
+    "bad_filter": (422, "{detail}", "Bộ lọc không hợp lệ: {detail}"),
+}
+
+WHAT_VI = {"document": "văn bản", "obligation": "nhiệm vụ", "job": "tác vụ", "token": "mã truy cập",
+           "webhook": "webhook"}
+ROLE_VI = {"reader": "đọc", "editor": "biên tập", "admin": "quản trị", "anonymous": "khách"}
+
+
+class ServiceError(Exception):
+    """An answer other than success, with its code, HTTP status and both messages."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        status, en, vi = MESSAGES.get(code, MESSAGES["ingest_error"])
+        params.setdefault("what_vi", WHAT_VI.get(str(params.get("what", "")), params.get("what", "")))
+        for key in ("role", "have"):
+            if key in params:
+                params[f"{key}_vi"] = ROLE_VI.get(params[key], params[key])
+        self.code = code
+        self.status = status
+        self.message = en.format(**params)
+        self.message_vi = vi.format(**params)
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message, "message_vi": self.message_vi}
+
+
+def not_found(what: str, id: object) -> ServiceError:
+    return ServiceError("not_found", what=what, id=id)
+
+
+def from_ingest(exc: Exception) -> ServiceError:
+    """Map an :class:`ingest.errors.IngestError` to a 4xx :class:`ServiceError`."""
+    code = getattr(exc, "code", "ingest_error")
+    if code not in MESSAGES or code in ("file_too_large", "empty_file", "unsupported_format"):
+        detail = str(exc)
+        err = ServiceError("ingest_error", detail=detail)
+        if code in ("file_too_large", "empty_file", "unsupported_format"):
+            err.code = code
+            err.status = MESSAGES[code][0]
+            err.message_vi = MESSAGES["ingest_error"][2].format(detail=detail)
+        return err
+    return ServiceError(code, detail=str(exc))

@@ -1,0 +1,77 @@
+"""Configuration, read from ``KEHOACH_*`` environment variables (pydantic-settings).
+
+>>> Settings(database_url="sqlite://", data_dir="/tmp/x").auth_enabled
+False
+"""
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The per-user data folder (``~/.local/share/kehoach`` on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kehoach", appauthor=False))
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEHOACH_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None  # default: SQLite file in data_dir
+    host: str = "127.0.0.1"  # where `serve` listens; decides whether tokens are required
+    port: int = 8000
+    auth: Literal["auto", "on", "off"] = "auto"
+    public_read: bool = False  # reads need no token even when auth is on
+    max_upload_mb: float = 50.0
+    inline_max_kb: int = 256  # TXT/MD uploads up to this size are processed inline
+    workers: int = 1  # background processing threads
+    redis_url: str | None = None  # reserved: Redis queue (not implemented; in-process worker is used)
+    webhook_retries: int = 4
+    webhook_backoff_s: float = 1.0  # first retry delay, doubled each time
+    webhook_timeout_s: float = 10.0
+    lang: Literal["vi", "en"] = "vi"  # default language of the web page and exports
+    due_soon_days: int = 14
+
+    @property
+    def auth_enabled(self) -> bool:
+        if self.auth == "auto":
+            return not is_loopback(self.host)
+        return self.auth == "on"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{self.data_dir / 'kehoach.sqlite3'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

@@ -1,0 +1,319 @@
+"""Reading and writing task lists in the database: pure-ish functions over a Session.
+
+The pipeline's output is stored as is (``Obligation.machine``); reviewers' edits
+are :class:`~service.models.Correction` rows, re-attached by obligation text
+when a plan is processed again. Everything the API filters on is derived here.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from ingest.normalize import fold
+from service import dues
+from service.actors import actor_key, text_key
+from service.models import (
+    Correction,
+    Document,
+    Obligation,
+    ObligationActor,
+    ObligationDue,
+    Reference,
+    utcnow,
+)
+
+STATUSES = ("todo", "in_progress", "done", "not_applicable")
+CORRECTABLE = ("actors", "co_actors", "deadline", "quota", "action", "status")
+OPEN_STATUSES = ("todo", "in_progress")
+
+
+def number_key(number: str | None) -> str | None:
+    """A document number for matching: folded, spaces dropped.
+
+    >>> number_key("166 / KH-UBND")
+    '166/kh-ubnd'
+    """
+    if not number or not number.strip():
+        return None
+    return "".join(fold(number).split())
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- writing task lists
+
+def fill_metadata(doc: Document, meta: dict[str, Any], sections: list[Any]) -> None:
+    """Copy the contract's ``document`` part onto the row (text kept apart from the rest)."""
+    period = meta.get("period") if isinstance(meta.get("period"), dict) else None
+    doc.text = meta.get("text") or ""
+    doc.meta = {k: v for k, v in meta.items() if k != "text"}
+    doc.sections = sections or []
+    doc.doc_type = meta.get("doc_type")
+    doc.number = meta.get("number")
+    doc.number_key = number_key(meta.get("number"))
+    doc.symbol = meta.get("symbol")
+    doc.title = meta.get("title")
+    doc.issuer = meta.get("issuer")
+    doc.issued_date = _date(meta.get("issued_date"))
+    doc.period_start = (period or {}).get("start")
+    doc.period_end = (period or {}).get("end")
+    doc.references = [
+        Reference(position=i, kind=r.get("kind"), number=r.get("number"), number_key=number_key(r.get("number")),
+                  date=r.get("date"), issuer=r.get("issuer"), text=r.get("text"))
+        for i, r in enumerate(meta.get("references") or []) if isinstance(r, dict)
+    ]
+
+
+def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], today: date) -> list[int]:
+    """Replace the document's obligations with the task list's; corrections are kept and re-attached.
+
+    Returns the new obligation ids.
+    """
+    fill_metadata(doc, tasklist.get("document") or {}, tasklist.get("sections") or [])
+    session.execute(delete(Obligation).where(Obligation.document_id == doc.id))
+    corrections = list(session.scalars(
+        select(Correction).where(Correction.document_id == doc.id).order_by(Correction.created_at, Correction.id)))
+    machine_obs = [o for o in tasklist.get("obligations") or [] if isinstance(o, dict)]
+    hashes = [text_hash(o.get("text") or "") for o in machine_obs]
+    by_hash: dict[str, list[Correction]] = defaultdict(list)
+    for c in corrections:
+        by_hash[c.text_hash].append(c)
+    orphans_by_key: dict[str, list[Correction]] = defaultdict(list)
+    for c in corrections:
+        if c.text_hash not in hashes:
+            orphans_by_key[c.ob_key].append(c)
+    rows: list[tuple[Obligation, list[Correction]]] = []
+    for seq, (ob, h) in enumerate(zip(machine_obs, hashes, strict=True)):
+        key = str(ob.get("id") or f"ob-{seq + 1:04d}")
+        attached = by_hash.get(h) or orphans_by_key.get(key, [])
+        for c in attached:
+            c.ob_key, c.text_hash = key, h
+        span = ob.get("span") or [0, 0]
+        row = Obligation(document_id=doc.id, key=key, seq=seq, section=ob.get("section"),
+                         span_start=int(span[0]), span_end=int(span[1]), text_hash=h, machine=ob)
+        rows.append((row, attached))
+    years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
+    for row, attached in rows:
+        apply_effective(row, attached)
+    session.add_all([r for r, _ in rows])
+    session.flush()
+    for row, _ in rows:
+        index_rows(session, row, years)
+    doc.obligation_count = len(rows)
+    doc.status = "ready"
+    doc.processed_at = utcnow()
+    return [r.id for r, _ in rows]
+
+
+def apply_effective(row: Obligation, corrections: list[Correction]) -> None:
+    """Set ``effective``, ``status`` and ``corrected`` from the machine output and the corrections."""
+    effective = dict(row.machine)
+    status = "todo"
+    for c in corrections:
+        for name, value in c.fields.items():
+            if name == "status":
+                status = value
+            elif name in CORRECTABLE:
+                effective[name] = value
+    row.effective = effective
+    row.status = status
+    row.corrected = bool(corrections)
+    row.updated_at = utcnow()
+
+
+def index_rows(session: Session, row: Obligation, years: tuple[int, int]) -> None:
+    """(Re)build the actor and due-date index rows and the search text of one obligation."""
+    if row.id is not None:
+        session.execute(delete(ObligationActor).where(ObligationActor.obligation_id == row.id))
+        session.execute(delete(ObligationDue).where(ObligationDue.obligation_id == row.id))
+    eff = row.effective
+    names = [("actor", n) for n in eff.get("actors") or []] + [("co_actor", n) for n in eff.get("co_actors") or []]
+    session.add_all([ObligationActor(obligation_id=row.id, role=role, name=str(n)[:512], key=actor_key(str(n))[:512])
+                     for role, n in names if str(n).strip()])
+    deadline = eff.get("deadline") if isinstance(eff.get("deadline"), dict) else None
+    rule = dues.rrule_of(deadline)
+    first, last = dues.recurrence_years(*years) if rule else years
+    dates = sorted(set(dues.due_dates(deadline, first, last)))
+    session.add_all([ObligationDue(obligation_id=row.id, due=d) for d in dates])
+    row.due = dates[0] if dates else None
+    rec = (deadline or {}).get("recurrence")
+    row.recurrence = rec if isinstance(rec, str) else None
+    parts = [eff.get("text"), eff.get("action"), *(n for _, n in names),
+             (deadline or {}).get("text"), ((eff.get("quota") or {}) if isinstance(eff.get("quota"), dict) else {}).get("text")]
+    row.search = " " + text_key(" ".join(str(p) for p in parts if p)) + " "
+
+
+def correct(session: Session, row: Obligation, doc: Document, fields: dict[str, Any], author: str,
+            note: str | None, today: date) -> Correction:
+    """Store a reviewer's correction beside the machine output and refresh the derived rows."""
+    correction = Correction(document_id=row.document_id, ob_key=row.key, text_hash=row.text_hash,
+                            fields=fields, author=author, note=note)
+    session.add(correction)
+    session.flush()
+    history = corrections_of(session, row)
+    apply_effective(row, history)
+    years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
+    index_rows(session, row, years)
+    return correction
+
+
+def corrections_of(session: Session, row: Obligation) -> list[Correction]:
+    return list(session.scalars(
+        select(Correction).where(Correction.document_id == row.document_id, Correction.text_hash == row.text_hash)
+        .order_by(Correction.created_at, Correction.id)))
+
+
+# ---------------------------------------------------------------- querying obligations
+
+@dataclass
+class ObligationFilter:
+    actor: list[str] = field(default_factory=list)
+    co_actor: list[str] = field(default_factory=list)
+    document: list[int] = field(default_factory=list)
+    due_from: date | None = None
+    due_to: date | None = None
+    recurrence: list[str] = field(default_factory=list)  # "none" = not recurring
+    status: list[str] = field(default_factory=list)
+    q: str | None = None
+    corrected: bool | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        for role, names in (("actor", self.actor), ("co_actor", self.co_actor)):
+            keys = [k for k in (actor_key(n) for n in names) if k]
+            if keys:
+                padded = literal(" ") + ObligationActor.key + literal(" ")
+                conds.append(select(ObligationActor.id).where(
+                    ObligationActor.obligation_id == Obligation.id, ObligationActor.role == role,
+                    or_(*(padded.contains(f" {k} ", autoescape=True) for k in keys))).exists())
+        if self.document:
+            conds.append(Obligation.document_id.in_(self.document))
+        if self.due_from or self.due_to:
+            window = [ObligationDue.obligation_id == Obligation.id]
+            if self.due_from:
+                window.append(ObligationDue.due >= self.due_from)
+            if self.due_to:
+                window.append(ObligationDue.due <= self.due_to)
+            conds.append(select(ObligationDue.id).where(*window).exists())
+        if self.recurrence:
+            named = [r for r in self.recurrence if r != "none"]
+            opts = [Obligation.recurrence.in_(named)] if named else []
+            if "none" in self.recurrence:
+                opts.append(Obligation.recurrence.is_(None))
+            conds.append(or_(*opts))
+        if self.status:
+            conds.append(Obligation.status.in_(self.status))
+        if self.q and text_key(self.q):
+            conds.extend(Obligation.search.contains(w, autoescape=True) for w in text_key(self.q).split())
+        if self.corrected is not None:
+            conds.append(Obligation.corrected.is_(self.corrected))
+        return conds
+
+
+def query_obligations(session: Session, flt: ObligationFilter, *, limit: int | None, offset: int = 0,
+                      sort: str = "document") -> tuple[list[tuple[Obligation, Document]], int]:
+    """One page of matching obligations with their documents, and the total count."""
+    conds = flt.conditions()
+    where = and_(*conds) if conds else literal(True)
+    total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
+    order = ([Obligation.due.is_(None), Obligation.due, Obligation.document_id, Obligation.seq] if sort == "due"
+             else [Obligation.document_id, Obligation.seq])
+    stmt = (select(Obligation, Document).join(Document, Document.id == Obligation.document_id)
+            .where(where).order_by(*order).offset(offset))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [(o, d) for o, d in session.execute(stmt).all()], int(total)
+
+
+def due_info(session: Session, ids: list[int], today: date) -> dict[int, tuple[date | None, date | None]]:
+    """For each obligation: (next due date on or after today, last due date before today)."""
+    out: dict[int, tuple[date | None, date | None]] = {i: (None, None) for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        nxt = dict(session.execute(select(ObligationDue.obligation_id, func.min(ObligationDue.due))
+                                   .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today)
+                                   .group_by(ObligationDue.obligation_id)).all())
+        last = dict(session.execute(select(ObligationDue.obligation_id, func.max(ObligationDue.due))
+                                    .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today)
+                                    .group_by(ObligationDue.obligation_id)).all())
+        for i in chunk:
+            out[i] = (nxt.get(i), last.get(i))
+    return out
+
+
+def due_state(status: str, next_due: date | None, last_due: date | None, today: date, soon_days: int) -> str | None:
+    """overdue | due_soon | upcoming | None (done, not applicable, or no date).
+
+    >>> d = date(2025, 1, 10)
+    >>> due_state("todo", None, date(2025, 1, 1), d, 14), due_state("todo", date(2025, 1, 20), None, d, 14)
+    ('overdue', 'due_soon')
+    """
+    if status not in OPEN_STATUSES:
+        return None
+    if next_due is None:
+        return "overdue" if last_due else None
+    return "due_soon" if next_due <= today + timedelta(days=soon_days) else "upcoming"
+
+
+# ---------------------------------------------------------------- actors and links
+
+def list_actors(session: Session, q: str | None = None, document: int | None = None) -> list[dict[str, Any]]:
+    """Every body named across the stored plans, with how often it leads, co-operates, and in how many plans."""
+    stmt = (select(ObligationActor.key, ObligationActor.name, ObligationActor.role, Obligation.document_id,
+                   func.count(ObligationActor.id))
+            .join(Obligation, Obligation.id == ObligationActor.obligation_id)
+            .group_by(ObligationActor.key, ObligationActor.name, ObligationActor.role, Obligation.document_id))
+    if document is not None:
+        stmt = stmt.where(Obligation.document_id == document)
+    if q and actor_key(q):
+        stmt = stmt.where((literal(" ") + ObligationActor.key + literal(" ")).contains(f" {actor_key(q)} ",
+                                                                                       autoescape=True))
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    docs: dict[str, set[int]] = defaultdict(set)
+    for key, name, role, doc_id, n in session.execute(stmt).all():
+        names[key][name] += n
+        counts[key][role] += n
+        docs[key].add(doc_id)
+    out = [{"key": key, "name": _display_name(names[key]), "names": sorted(names[key]),
+            "obligations": counts[key]["actor"], "co_obligations": counts[key]["co_actor"],
+            "documents": len(docs[key])} for key in names if key]
+    return sorted(out, key=lambda a: (-(a["obligations"] + a["co_obligations"]), a["key"]))
+
+
+def _display_name(names: Counter[str]) -> str:
+    """The most used spelling; on a tie the longest (abbreviations expanded)."""
+    return max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+
+
+def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, Any]]]:
+    """Uploaded plans this one cites, and uploaded plans that cite it."""
+    keys = [r.number_key for r in doc.references if r.number_key]
+    cites = [] if not keys else session.scalars(
+        select(Document).where(Document.number_key.in_(keys), Document.id != doc.id)).all()
+    cited_by = [] if not doc.number_key else session.scalars(
+        select(Document).join(Reference, Reference.document_id == Document.id)
+        .where(Reference.number_key == doc.number_key, Document.id != doc.id).distinct()).all()
+    brief = lambda d: {"document_id": d.id, "number": d.number, "title": d.title, "filename": d.filename}  # noqa: E731
+    return {"cites": [brief(d) for d in cites], "cited_by": [brief(d) for d in cited_by]}
+
+
+def now_date() -> date:
+    return datetime.now().date()
