@@ -195,6 +195,7 @@ class _Grammar:
     filler: re.Pattern[str]
     citation_before: re.Pattern[str]
     citation_after: re.Pattern[str]
+    citation_doc_window: re.Pattern[str]
     clause_start: re.Pattern[str]
     label_tail: re.Pattern[str]
     quarters: dict[str, int]
@@ -205,12 +206,24 @@ class _Grammar:
     year_parts: tuple[str, ...]
     following: tuple[str, ...]
     immediate_kind: str
+    month_word: str
 
 
 def _alt(words: list[str] | tuple[str, ...], norm: Any) -> str:
     """Regex alternation of the normalised words, longest first, spaces flexible."""
     forms = sorted({norm(w) for w in words}, key=len, reverse=True)
     return "|".join(r"\s+".join(re.escape(p) for p in f.split()) for f in forms)
+
+
+def _all_strings(data: Any) -> list[str]:
+    """Every non-empty string (keys included) of the YAML data."""
+    if isinstance(data, str):
+        return [data] if data.strip() else []
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in _all_strings(str(k)) + _all_strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _all_strings(v)]
+    return []
 
 
 @functools.cache
@@ -237,7 +250,10 @@ def _grammar(accented: bool) -> _Grammar:
     and_alt = _alt(w["list_and"], norm)
     of_alt = _alt(w["of"], norm)
     sep = rf"\s*(?:{to_alt})\s*"
-    ysuffix = rf"(?:\s*[/-]\s*|\s*,?\s+{year}\s+)(?P<{{g}}>{_YEAR})(?!\d)"
+
+    def ysuffix(group: str) -> str:
+        return rf"(?:\s*[/-]\s*|\s*,?\s+{year}\s+)(?P<{group}>{_YEAR})(?!\d)"
+
     hour = _alt(data["hour_words"], norm)
     minute = _alt(data["minute_words"], norm)
 
@@ -251,19 +267,17 @@ def _grammar(accented: bool) -> _Grammar:
         # 22/02/2023, ngày 05.12.2023
         rf"{_LB}(?P<full>(?:{day}\s+)?(?P<fd>{_DAY})(?P<fs>[/.-])(?P<fm>{_MONTH})(?P=fs)(?P<fy>{_YEAR}))(?![\d/])",
         # ngày 17 tháng 6 năm 2022
-        rf"{_LB}(?P<tdate>{day}\s+(?P<td>{_DAY})\s+{month}\s+(?P<tm>{_MONTH})(?!\d)"
-        + ysuffix.format(g="ty").replace("(?:", "(?:(?:", 1).replace("(?!\\d)", "(?!\\d))?", 1)
-        + ")",
+        rf"{_LB}(?P<tdate>{day}\s+(?P<td>{_DAY})\s+{month}\s+(?P<tm>{_MONTH})(?!\d)(?:{ysuffix('ty')})?)",
         # giai đoạn (2021-2025), (2021 - 2025)
-        rf"{_LB}(?P<rangep>(?:(?:{period})\s*(?:{norm('từ')}\s+)?|{year}\s+)?\(\s*(?P<ra1>{_YEAR}){sep}(?P<ra2>{_YEAR})\s*\))",
+        rf"{_LB}(?P<rangep>(?:(?:{period})\s*(?:{norm('từ')}\s+)?)?\(\s*(?P<ra1>{_YEAR}){sep}(?P<ra2>{_YEAR})\s*\))",
         # giai đoạn 2021 - 2025, năm 2022-2025
         rf"{_LB}(?P<rangeb>(?:(?:{period})\s*(?:{norm('từ')}\s+)?(?:{year}\s+)?|{year}\s+)(?P<rb1>{_YEAR}){sep}(?:{year}\s+)?(?P<rb2>{_YEAR}))(?!\d)",
         # Quý I/2026, quý II năm 2025, quý 1
-        rf"{_LB}(?P<quarter>{quarter}\s+(?P<qn>{q_alt}){_RB}(?:{ysuffix.format(g='qy')})?)",
+        rf"{_LB}(?P<quarter>{quarter}\s+(?P<qn>{q_alt}){_RB}(?:{ysuffix('qy')})?)",
         # 6 tháng đầu năm 2023, cuối năm
         rf"{_LB}(?P<part>(?P<pw>{_alt(data['year_parts'], norm)}){_RB}(?:\s*[/-]?\s*(?P<py>{_YEAR})(?!\d))?)",
         # tháng 6/2023, tháng 12 năm 2025, tháng 6
-        rf"{_LB}(?P<month>{month}\s+(?P<mm>{_MONTH})(?!\d)(?:{ysuffix.format(g='my')})?)",
+        rf"{_LB}(?P<month>{month}\s+(?P<mm>{_MONTH})(?!\d)(?:{ysuffix('my')})?)",
         # định kỳ 6 tháng, 6 tháng một lần
         rf"{_LB}(?P<interval>(?:{_alt(data['periodic_words'], norm)})\s+(?P<in1>\d{{1,2}})\s+(?P<iu1>{month}|{year}){_RB}"
         rf"|(?P<in2>\d{{1,2}})\s+(?P<iu2>{month}|{year})\s*(?:{_alt(data['once_words'], norm)}))",
@@ -284,7 +298,11 @@ def _grammar(accented: bool) -> _Grammar:
         # 16 giờ, 11h00’
         rf"{_LB}(?P<time>(?:[01]?\d|2[0-3])\s*(?:{hour})(?:\s*[0-5]\d(?:\s*(?:{minute})|['’])?)?){_RB}",
     ]
-    atoms = re.compile("|".join(patterns))
+    # one left boundary and one first-character test for all alternatives,
+    # so that most positions fail at once
+    first_chars = sorted({norm(s)[0] for s in _all_strings(data)} | set("0123456789("))
+    lead = "(?=[" + "".join(re.escape(c) for c in first_chars) + "])"
+    atoms = re.compile(_LB + lead + "(?:" + "|".join(p.removeprefix(_LB) for p in patterns) + ")")
     prep_tail = re.compile(rf"{_LB}(?P<p>{prep_alt})\s*(?:{norm('là')}\s*)?$")
     joiner = re.compile(rf"\s*(?:,\s*)?(?:(?P<to>{to_alt})|{and_alt}|{of_alt})?\s*(?:{norm('hết')}\s*)?")
     recur_prep_gap = re.compile(rf"\s*,?\s*(?P<p>{prep_alt})\s*")
@@ -292,7 +310,7 @@ def _grammar(accented: bool) -> _Grammar:
     filler = re.compile(rf"(?:[\s,;:/\-–]|{_LB}(?:{prep_alt}|{and_alt}|{of_alt}|{to_alt}|{norm('hết')}){_RB})*")
     doc_types = _alt(data["document_types"], norm)
     citation_before = re.compile(
-        rf"(?:(?:{_LB}{norm('số')}\s*)?{_LB}\d[\w.\-]*/[\w./\-]*[^\W\d_][\w./\-]*|{_LB}(?:{doc_types}))"
+        rf"(?:(?P<num>(?:{_LB}{norm('số')}\s*)?{_LB}\d[\w.\-&]*/[\w./\-&]*[^\W\d_][\w./\-&]*)|{_LB}(?:{doc_types}))"
         rf"\s*,?\s*(?:{norm('ban hành')}\s*)?(?:{norm('ngày')}\s*)?$"
     )
     citation_after = re.compile(rf"\s*,?\s*(?:{norm('của')}|{norm('tại')}){_RB}")
@@ -301,13 +319,15 @@ def _grammar(accented: bool) -> _Grammar:
     return _Grammar(
         norm=norm, atoms=atoms, prep_tail=prep_tail, prep_info=prep_info, joiner=joiner,
         recur_prep_gap=recur_prep_gap, paren_open_gap=paren_open_gap, filler=filler,
-        citation_before=citation_before, citation_after=citation_after, clause_start=clause_start,
+        citation_before=citation_before, citation_after=citation_after,
+        citation_doc_window=re.compile(rf"{_LB}(?:{doc_types}){_RB}[^.;:()\n]*$"), clause_start=clause_start,
         label_tail=label_tail, quarters=quarters, nouns=nouns,
         intervals={int(k): v for k, v in data["month_intervals"].items()}, weekdays=weekdays,
         range_words=tuple(norm(x) for x in w["range_to"]),
         year_parts=tuple(norm(x) for x in data["year_parts"]),
         following=tuple(norm(x) for x in data["following_years"]),
         immediate_kind=data["immediate"]["kind"],
+        month_word=month,
     )
 
 
@@ -370,8 +390,8 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
         return _Atom("month", s, e, {"m": num("mm"), "y": num("my")})
     if kind == "interval":
         n = num("in1") or num("in2")
-        unit = gd.get("iu1") or gd.get("iu2")
-        months = n if unit.startswith(g.norm("tháng")[:3]) else n * 12
+        unit = " ".join((gd.get("iu1") or gd.get("iu2") or "").split())
+        months = n if unit == g.month_word else n * 12
         return _Atom("recur", s, e, {"months": months}) if n else None
     if kind == "recur":
         return _Atom("recur", s, e, {"rec": g.nouns[" ".join(gd["rn"].split())]})
@@ -440,7 +460,7 @@ def _chains(norm_text: str, atoms: list[_Atom], g: _Grammar) -> list[_Chain]:
             m = g.joiner.fullmatch(norm_text, cur.end, atom.start)
             if m:
                 gap_ok = True
-                if m.group("to"):
+                if m.group("to") and atom.type == cur.atoms[-1].type and atom.type != "time":
                     cur.is_range = True
             elif cur.atoms[-1].type == "recur" and (pm := g.recur_prep_gap.fullmatch(norm_text, cur.end, atom.start)):
                 gap_ok = True
@@ -476,8 +496,12 @@ def _is_citation(chain: _Chain, norm_text: str, g: _Grammar) -> bool:
     first = chain.atoms[0]
     if first.type not in ("date", "month", "year", "range"):
         return False
-    if g.citation_before.search(norm_text, max(0, first.start - 60), first.start):
+    m = g.citation_before.search(norm_text, max(0, first.start - 60), first.start)
+    if m and (m.group("num") or first.type == "date"):
         return True
+    if chain.prep is None and first.type == "date" and first.f["y"] \
+            and g.citation_doc_window.search(norm_text, max(0, first.start - 80), first.start):
+        return True  # "Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022"
     kind = g.prep_info.get(chain.prep or "", (None, True))[0]
     if chain.prep is None or kind in ("on", None):
         if first.type in ("date", "year") and g.citation_after.match(norm_text, chain.end):
@@ -488,10 +512,10 @@ def _is_citation(chain: _Chain, norm_text: str, g: _Grammar) -> bool:
 def _keep(chain: _Chain) -> bool:
     """Drop chains that are not a time expression on their own."""
     types = {a.type for a in chain.atoms}
-    if types <= {"time", "weekday", "follow", "thisyear"} and "thisyear" not in types:
+    if types <= {"time", "weekday", "follow"}:
         return False
     first = chain.atoms[0]
-    if first.type == "date" and first.f.get("bare"):
+    if first.type == "date" and (first.f.get("bare") or first.f["m"] is None):
         in_context = chain.prep is not None or "recur" in types or len(chain.atoms) > 1
         if not in_context:
             return False
@@ -614,7 +638,12 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
 def _normalise(text: str) -> tuple[str, _Grammar]:
     accented = _ACCENTED.search(text) is not None
     g = _grammar(accented)
-    return g.norm(text), g
+    # Text without Vietnamese letters needs no folding, only lower case; str.lower
+    # is fast and keeps the length for all but a few letters (then: the table).
+    low = text.lower()
+    if len(low) != len(text):
+        low = g.norm(text)
+    return low, g
 
 
 def _scan(text: str, default_year: int | None = None) -> tuple[str, _Grammar, list[_Chain]]:

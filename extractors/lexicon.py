@@ -65,6 +65,8 @@ class Lexicon:
     name_words: tuple[str, ...]
     verbs: tuple[str, ...]
     abbreviations: dict[str, str]
+    task_labels: dict[str, str]
+    table_columns: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -97,4 +99,7 @@ def lexicon() -> Lexicon:
         name_words=_words(act, "name_words", "actors.yaml"),
         verbs=_words(act, "verbs", "actors.yaml"),
         abbreviations=abbreviations,
+        task_labels=_mapping(doc, "task_labels", "document.yaml"),
+        table_columns={k: _words(doc["table_columns"], k, "document.yaml table_columns")
+                       for k in doc["table_columns"]},
     )

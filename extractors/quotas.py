@@ -44,7 +44,8 @@ _LIST_KEYS: dict[str, tuple[str, ...]] = {
     "criteria": ("at_least_after", "metrics", "scale_words", "block_headings", "subject_labels",
                  "subject_joiners", "merit_phrases", "condition_phrases", "reference_before",
                  "reference_anchor", "not_criteria_before", "standard_phrases", "not_target_before"),
-    "report_to": ("send_verbs", "body_heads", "stop_words", "comma_joined"),
+    "report_to": ("send_verbs", "direct_verbs", "body_heads", "stop_words", "channel_words", "comma_joined",
+                  "not_after"),
 }
 _MAP_KEYS: dict[str, tuple[str, ...]] = {
     "quota": ("periods", "spelled_numbers", "multipliers"),
@@ -53,7 +54,7 @@ _MAP_KEYS: dict[str, tuple[str, ...]] = {
 _INT_KEYS: dict[str, tuple[str, ...]] = {
     "quota": ("unit_max_words",),
     "criteria": ("merit_max_gap_words", "reference_max_gap_words"),
-    "report_to": ("max_chars",),
+    "report_to": ("max_chars", "max_gap_words"),
 }
 
 

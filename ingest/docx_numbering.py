@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % W_NS
+_W = f"{{{W_NS}}}"
 MAX_LEVELS = 9
 
 _ROMAN = (
@@ -49,7 +49,9 @@ def w(tag: str) -> str:
 
 
 def to_roman(value: int) -> str:
-    """>>> to_roman(1994)
+    """Upper-case roman numerals.
+
+    >>> to_roman(1994)
     'MCMXCIV'
     """
     if value <= 0:

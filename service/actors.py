@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from ingest.normalize import fold
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 _NON_WORD = re.compile(r"[^\w]+")
 _FILLERS = frozenset({"va"})
@@ -20,7 +22,7 @@ _FILLERS = frozenset({"va"})
 def abbreviations() -> dict[str, str]:
     """Folded abbreviation -> folded expansion, from the data table."""
     table: dict[str, str] = {}
-    text = resources.files("service").joinpath("data/abbreviations.tsv").read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "data" / "abbreviations.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def make_engine(url: str) -> Engine:
@@ -49,9 +51,9 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
-    pkg = resources.files("service")
-    cfg = Config(str(pkg.joinpath("alembic.ini")))
-    cfg.set_main_option("script_location", str(pkg.joinpath("migrations")))
+    pkg = PACKAGE_DIR
+    cfg = Config(str(pkg / "alembic.ini"))
+    cfg.set_main_option("script_location", str(pkg / "migrations"))
     cfg.attributes["engine"] = engine
     return cfg
 

@@ -309,8 +309,8 @@ def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, 
     cites = [] if not keys else session.scalars(
         select(Document).where(Document.number_key.in_(keys), Document.id != doc.id)).all()
     cited_by = [] if not doc.number_key else session.scalars(
-        select(Document).join(Reference, Reference.document_id == Document.id)
-        .where(Reference.number_key == doc.number_key, Document.id != doc.id).distinct()).all()
+        select(Document).where(Document.id.in_(select(Reference.document_id).where(
+            Reference.number_key == doc.number_key)), Document.id != doc.id).order_by(Document.id)).all()
     brief = lambda d: {"document_id": d.id, "number": d.number, "title": d.title, "filename": d.filename}  # noqa: E731
     return {"cites": [brief(d) for d in cites], "cited_by": [brief(d) for d in cited_by]}
 

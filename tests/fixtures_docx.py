@@ -21,7 +21,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _w(tag: str) -> str:
-    return "{%s}%s" % (W_NS, tag)
+    return f"{{{W_NS}}}{tag}"
 
 
 @dataclass(frozen=True)

@@ -176,8 +176,8 @@ def test_footnote_mark_field_code_and_deleted_text_are_not_text() -> None:
     p = b.paragraph("trên địa bàn tỉnh")
     _append_xml(p, f'<w:r {_NS}><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
                    '<w:footnoteReference w:id="1"/></w:r>')
-    _append_xml(p, f'<w:r {_NS}><w:rPr><w:rStyle w:val="FootnoteReference"/><w:vertAlign w:val="superscript"/>'
-                   '</w:rPr><w:t>2</w:t></w:r>')
+    _append_xml(p, f'<w:r {_NS}><w:rPr><w:rStyle w:val="FootnoteReference"/>'
+                   '<w:vertAlign w:val="superscript"/></w:rPr><w:t>2</w:t></w:r>')
     _append_xml(p, f'<w:r {_NS}><w:fldChar w:fldCharType="begin"/></w:r>')
     _append_xml(p, f'<w:r {_NS}><w:instrText> PAGE </w:instrText></w:r>')
     _append_xml(p, f'<w:r {_NS}><w:fldChar w:fldCharType="end"/></w:r>')
@@ -219,7 +219,8 @@ def test_bold_and_centered_flags() -> None:
 def test_header_and_signature_tables_become_paragraphs() -> None:
     b = DocxBuilder()
     b.table([["ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 12/KH-UBND",
-              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 2 tháng 3 năm 2026"]])
+              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+              "Lâm Đồng, ngày 2 tháng 3 năm 2026"]])
     b.paragraph("KẾ HOẠCH")
     b.table([["Nơi nhận:\n- Như trên;\n- Lưu: VT.", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A"]])
     doc = convert(b.to_bytes(), "t.docx")
@@ -249,7 +250,8 @@ def test_data_table_merged_cells_once_and_numbered_cells() -> None:
     wide.cell(0, 0).merge(wide.cell(0, 1))  # horizontal merge (gridSpan 2)
     doc = convert(b.to_bytes(), "t.docx")
     rows = [[doc.block_text(c) for c in row] for row in doc.tables[0]]
-    assert rows == [["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"], ["1.", "Rà soát thủ tục", "Sở Nội vụ", "Quý I"],
+    assert rows == [["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"],
+                    ["1.", "Rà soát thủ tục", "Sở Nội vụ", "Quý I"],
                     ["2.", "Tuyên truyền", "Quý II"]]
     cells = [(c.row, c.col, doc.block_text(c)) for row in doc.tables[1] for c in row]
     assert cells == [(0, 0, "Phụ lục"), (0, 2, "y"), (1, 0, "a"), (1, 1, "b"), (1, 2, "c")]
@@ -280,7 +282,8 @@ def test_zip_that_is_not_word_is_corrupt() -> None:
 
 
 def test_password_protected_docx_is_encrypted() -> None:
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64
+    ole = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500
+           + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64)
     with pytest.raises(EncryptedFile, match="password"):
         convert(ole, "t.docx")
     with pytest.raises(EncryptedFile):  # by magic bytes the service routes it to the .doc backend
@@ -340,7 +343,8 @@ def test_parse_marker(paragraph: str, expected: tuple | None) -> None:  # type: 
 
 
 def test_seed_to_docx_vietnamese_letters_and_restarts() -> None:
-    text = "I. MỤC ĐÍCH\n\n1. Một\n\na) A\n\nd) D\n\nđ) Đ\n\ne) E\n\ng) G\n\n- gạch\n\n+ cộng\n\nII. NỘI DUNG\n\n1. Lại một\n"
+    text = ("I. MỤC ĐÍCH\n\n1. Một\n\na) A\n\nd) D\n\nđ) Đ\n\ne) E\n\ng) G\n\n- gạch\n\n+ cộng\n\n"
+            "II. NỘI DUNG\n\n1. Lại một\n")
     data = seed_to_docx(text)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         body = zf.read("word/document.xml").decode()

@@ -45,8 +45,12 @@ def _run(cmd: list[str], timeout: int) -> subprocess.CompletedProcess[bytes]:
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
-def doc_to_docx(data: bytes, source: str, soffice: str, timeout: int = TIMEOUT_S) -> bytes:
-    """The .docx bytes LibreOffice makes of a .doc (typed errors when it cannot)."""
+def doc_to_docx(data: bytes, source: str, soffice: str, timeout: int | None = None) -> bytes:
+    """The .docx bytes LibreOffice makes of a .doc (typed errors when it cannot).
+
+    ``timeout`` defaults to :data:`TIMEOUT_S` (60 s).
+    """
+    timeout = TIMEOUT_S if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="kehoach-doc-") as tmp:
         tmpdir = Path(tmp)
         src = tmpdir / "input.doc"
@@ -95,7 +99,9 @@ def _plain_text_fallback(data: bytes, source: str) -> Document | None:
             doc = convert_text(proc.stdout, source.rsplit(".", 1)[0] + ".txt")
             doc.format = "doc"
             _with_source_hash(doc, data)
-            doc.warnings.append(f"read with {tool} (LibreOffice not installed): tables and numbering as plain text")
+            doc.warnings.append(
+                f"read with {tool} (LibreOffice not installed): tables and numbering as plain text"
+            )
             return doc
     return None
 

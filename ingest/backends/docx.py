@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.document import Document, DocumentBuilder
 from ingest.docx_numbering import (
     Numbering,
     NumberingState,
@@ -33,13 +34,12 @@ from ingest.docx_numbering import (
     style_num,
     w,
 )
-from ingest.document import Document, DocumentBuilder
 from ingest.errors import CorruptFile, EmptyFile, EncryptedFile
 from ingest.layout import is_header_table, is_signature_table, layout_table_paragraphs
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_MC = "{%s}" % MC_NS
+_MC = f"{{{MC_NS}}}"
 _ENCRYPTION_MARKS = (b"EncryptionInfo", "EncryptionInfo".encode("utf-16-le"),
                      "EncryptedPackage".encode("utf-16-le"))
 
@@ -68,6 +68,14 @@ class Para:
     floating: list[Any] = field(default_factory=list)  # w:p / w:tbl from text boxes
 
 
+@dataclass(slots=True)
+class Table:
+    """A table's cell texts on its grid, and the bold/centered flags of the cell lines."""
+
+    rows: list[list[str]]
+    flags: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+
+
 class DocxReader:
     """Walks one document body, resolving numbering and styles as it goes."""
 
@@ -93,7 +101,8 @@ class DocxReader:
                 nid = numpr.find(w("numId"))
                 lv = numpr.find(w("ilvl"))
                 num_id = nid.get(w("val")) if nid is not None else None
-                ilvl = int(lv.get(w("val"), "0")) if lv is not None and lv.get(w("val"), "").isdigit() else None
+                raw = lv.get(w("val"), "") if lv is not None else ""
+                ilvl = int(raw) if raw.isdigit() else None
             j = ppr.find(w("jc"))
             if j is not None:
                 jc = j.get(w("val"))
@@ -211,12 +220,13 @@ class DocxReader:
         floating.extend(iter_blocks(box))
 
     # ----- tables -----------------------------------------------------------------------
-    def read_table(self, tbl: Any) -> list[list[str]]:
+    def read_table(self, tbl: Any) -> Table:
         """Rows of cell texts on the table grid; a merged cell's text in its first slot only.
 
         A cell's paragraphs (and lines) are joined with ``"\\n"``.
         """
         rows: list[list[str]] = []
+        flags: dict[str, tuple[bool, bool]] = {}
         for tr in iter_rows(tbl):
             row: list[str] = []
             trpr = tr.find(w("trPr"))
@@ -238,23 +248,25 @@ class DocxReader:
                     hm = tcpr.find(w("hMerge"))
                     if hm is not None and hm.get(w("val"), "continue") != "restart":
                         continued = True
-                text = self.cell_text(tc)
+                text = self.cell_text(tc, flags)
                 row.append("" if continued else text)
                 row.extend([""] * (span - 1))
             rows.append(row)
-        return rows
+        return Table(rows, flags)
 
-    def cell_text(self, tc: Any) -> str:
+    def cell_text(self, tc: Any, flags: dict[str, tuple[bool, bool]]) -> str:
         lines: list[str] = []
         for para in self.read_items(tc):
             if isinstance(para, Para):
                 lines.extend(para.lines)
+                for line in para.lines:
+                    flags.setdefault(line, (para.bold, para.centered))
             else:  # a nested table: one line per row
-                lines.extend(" ".join(c.replace("\n", " ") for c in r if c.strip()) for r in para)
+                lines.extend(" ".join(c.replace("\n", " ") for c in r if c.strip()) for r in para.rows)
         return "\n".join(ln for ln in lines if ln.strip())
 
     # ----- body -------------------------------------------------------------------------
-    def read_items(self, parent: Any) -> Iterator[Para | list[list[str]]]:
+    def read_items(self, parent: Any) -> Iterator[Para | Table]:
         """Paragraphs and tables (as rows) under ``parent``, text boxes after their anchor."""
         for el in iter_blocks(parent):
             if el.tag == w("p"):
@@ -265,7 +277,7 @@ class DocxReader:
             else:
                 yield self.read_table(el)
 
-    def _read_floating(self, el: Any) -> Iterator[Para | list[list[str]]]:
+    def _read_floating(self, el: Any) -> Iterator[Para | Table]:
         if el.tag == w("p"):
             para = self.read_paragraph(el)
             yield para
@@ -332,8 +344,10 @@ def _open(data: bytes, source: str) -> Any:
         raise EncryptedFile("the Word file is password-protected; save it without a password and retry",
                             source=source)
     if data.startswith(OLE_MAGIC):
-        raise CorruptFile("this is a Word 97-2003 (.doc) file, not .docx; save it as .docx or upload it as .doc",
-                          source=source)
+        raise CorruptFile(
+            "this is a Word 97-2003 (.doc) file, not .docx; save it as .docx or upload it as .doc",
+            source=source,
+        )
     if not data.strip():
         raise EmptyFile("the file is empty", source=source)
     try:
@@ -376,7 +390,7 @@ def _default_paragraph_style(styles_root: Any | None) -> str | None:
     return None
 
 
-def emit(builder: DocumentBuilder, items: Iterator[Para | list[list[str]]]) -> None:
+def emit(builder: DocumentBuilder, items: Iterator[Para | Table]) -> None:
     """Write paragraphs and tables into the builder (layout tables as paragraphs)."""
     from ingest.backends.text import join_lines
 
@@ -386,12 +400,13 @@ def emit(builder: DocumentBuilder, items: Iterator[Para | list[list[str]]]) -> N
             for line in lines:
                 builder.add_paragraph(line, bold=item.bold, centered=item.centered)
             continue
-        rows = [r for r in item if any(c.strip() for c in r)]
+        rows = [r for r in item.rows if any(c.strip() for c in r)]
         if not rows:
             continue
         if is_header_table(rows) or is_signature_table(rows):
             for line in layout_table_paragraphs(rows):
-                builder.add_paragraph(line)
+                bold, centered = item.flags.get(line, (False, False))
+                builder.add_paragraph(line, bold=bold, centered=centered)
         else:
             builder.add_table([[" ".join(c.split()) for c in r] for r in rows])
 

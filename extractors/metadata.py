@@ -1,0 +1,263 @@
+"""Document metadata from the header and closing zones (Nghị định 30/2020/NĐ-CP).
+
+Số/ký hiệu, type, issuer, place and date, trích yếu, period, signer and Nơi
+nhận. A field the document leaves blank ("Số: /KH-UBND", "ngày tháng 4 năm
+2023") is ``None``, never guessed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.actors import expand_abbreviations, find_subject
+from extractors.lexicon import lexicon
+from extractors.structure import NAME_LINE, Layout, split_marker
+from ingest.document import Document
+from ingest.normalize import fold
+
+NUMBER = re.compile(
+    r"\bSố\s*[:.]?\s*(?P<num>\d{1,6}[a-z]?)?\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-Za-zĐđ0-9&.]+)*)"
+)
+PLACE_DATE = re.compile(
+    r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})?[\s.…]*tháng\s*(?P<m>\d{1,2})?[\s.…]*"
+    r"năm\s*(?P<y>\d{4})?)"
+)
+PLACE_DATE_NUMERIC = re.compile(r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))")
+PERIOD_RANGE = re.compile(r"(?:giai đoạn|thời kỳ|từ năm|nhiệm kỳ)?\s*\(?(?P<a>(?:19|20)\d\d)\s*[-–—]\s*(?P<b>(?:19|20)\d\d)")
+PERIOD_YEAR = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b")
+PERIOD_UNTIL = re.compile(r"\bđến năm\s+(?P<y>(?:19|20)\d\d)\b")
+ADMIN_LEVEL = re.compile(r"\b(tỉnh|huyện|xã|thành phố|thị xã|phường|quận|thị trấn|đặc khu)\b", re.IGNORECASE)
+
+
+@dataclass
+class Metadata:
+    doc_type: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    issued_date: str | None = None
+    issued_date_text: str | None = None
+    title: str | None = None
+    period: dict[str, int | None] | None = None
+    signer: dict[str, Any] | None = None
+    recipients: list[str] = field(default_factory=list)
+
+
+def _block_texts(doc: Document, indices: list[int]) -> list[str]:
+    return [doc.text[doc.blocks[i].start : doc.blocks[i].end] for i in indices]
+
+
+def recase_name(upper: str) -> str:
+    """ "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" → "Ủy ban nhân dân tỉnh Đắk Lắk".
+
+    Sentence case, with the words after an administrative level (the place) in title case
+    and known abbreviations kept.
+    """
+    words = upper.split()
+    out: list[str] = []
+    place = False
+    abbreviations = lexicon().abbreviations
+    for k, w in enumerate(words):
+        if w in abbreviations or (len(w) <= 6 and w.isupper() and not w.isalpha()):
+            out.append(w)
+            continue
+        low = w.lower()
+        if k == 0 or place:
+            out.append(low[:1].upper() + low[1:])
+        else:
+            out.append(low)
+        if low in ("tỉnh", "huyện", "xã", "phường", "quận") or (k > 0 and f"{words[k - 1].lower()} {low}" in (
+                "thành phố", "thị xã", "thị trấn", "đặc khu")):
+            place = True
+    text = " ".join(out)
+    # Body names keep their own capitals ("Sở Nội vụ", "Công an", "Ban Chỉ đạo").
+    for head in lexicon().named_heads:
+        if fold(text).startswith(fold(head) + " ") or fold(text) == fold(head):
+            text = head + text[len(head):]
+            break
+    return text
+
+
+def find_number(texts: list[str]) -> tuple[str | None, str | None]:
+    for t in texts:
+        m = NUMBER.search(t)
+        if m:
+            sym = re.sub(r"\s*([-/])\s*", r"\1", m.group("sym")).rstrip(".")
+            num = m.group("num")
+            return (f"{num}/{sym}" if num else None), sym
+    return None, None
+
+
+def find_place_date(texts: list[str]) -> tuple[str | None, str | None, str | None]:
+    for t in texts:
+        m = PLACE_DATE.match(t) or PLACE_DATE_NUMERIC.match(t)
+        if not m:
+            continue
+        place = m.group("place").strip()
+        d, mo, y = m.group("d"), m.group("m"), m.group("y")
+        iso = None
+        if d and mo and y:
+            try:
+                iso = dt.date(int(y), int(mo), int(d)).isoformat()
+            except ValueError:
+                iso = None
+        return place, iso, " ".join(m.group("text").split())
+    return None, None, None
+
+
+def find_period(title: str | None) -> dict[str, int | None] | None:
+    if not title:
+        return None
+    m = PERIOD_RANGE.search(title)
+    if m:
+        return {"start": int(m.group("a")), "end": int(m.group("b"))}
+    m = PERIOD_UNTIL.search(title)
+    if m:
+        return {"start": None, "end": int(m.group("y"))}
+    m = PERIOD_YEAR.search(title)
+    if m:
+        return {"start": int(m.group("y")), "end": int(m.group("y"))}
+    return None
+
+
+def _issuer_from_header(texts: list[str]) -> str | None:
+    """The issuing body: the capitalised lines before the Quốc hiệu (the last one when two are stacked)."""
+    lines: list[str] = []
+    for t in texts:
+        low = fold(t)
+        if "cong hoa xa hoi" in low or "doc lap" in low or low.startswith(("so:", "so ")) or PLACE_DATE.match(t):
+            break
+        if t.isupper() and len(t) > 3 and not re.fullmatch(r"[-_=* ]+", t):
+            lines.append(t)
+    if not lines:
+        return None
+    issuer = recase_name(lines[-1])
+    if len(lines) > 1 and not ADMIN_LEVEL.search(issuer):
+        parent = recase_name(lines[-2])
+        level = ADMIN_LEVEL.search(parent)
+        if level:
+            issuer = f"{issuer} {parent[level.start():]}"
+    return issuer
+
+
+def _issuer_from_text(doc: Document, lay: Layout, place: str | None, symbol: str | None) -> str | None:
+    """Who "ban hành" the plan, read from the opening paragraphs (for files without a header)."""
+    body = lay.blocks_in("body")[:8]
+    for i in body:
+        text = doc.text[doc.blocks[i].start : doc.blocks[i].end]
+        if split_marker(text)[0] != "paragraph":
+            break
+        for m in re.finditer(r"\bban hành\b", text):
+            head = text[: m.start()]
+            cut = max(head.rfind(","), head.rfind(";"), head.rfind("."))
+            sub = find_subject(head[cut + 1 :].strip() + " ban hành")
+            if sub.actors:
+                name = expand_abbreviations(sub.actors[-1].text)
+                name = re.sub(r"^(Chủ tịch|Giám đốc|Trưởng ban|Thủ trưởng)\s+", "", name)
+                if place and ADMIN_LEVEL.search(name) and fold(place) not in fold(name) \
+                        and re.search(r"\b(tỉnh|huyện|xã|thành phố|thị xã|phường|quận)$", name):
+                    name = f"{name} {place}"
+                return name
+    if symbol:
+        org = symbol.split("-", 1)[-1]
+        full = lexicon().abbreviations.get(org)
+        if full:
+            return full
+    return None
+
+
+def _signer(doc: Document, lay: Layout) -> dict[str, Any] | None:
+    texts = _block_texts(doc, lay.blocks_in("closing"))
+    on_behalf = None
+    deputy = False
+    title = None
+    name = None
+    behalf = lexicon().on_behalf
+    for t in texts:
+        t = t.strip()
+        for part in re.split(r"\s+(?=(?:TM|KT|TL|TUQ|Q|T/M|K/T)\s*\.)", t):
+            m = re.match(r"^(TM|KT|TL|TUQ|Q|T/M|K/T)\s*\.\s*(.+)$", part)
+            if m:
+                kind = behalf.get(m.group(1), "on_behalf")
+                rest = m.group(2).strip()
+                if kind == "deputy":
+                    deputy = True
+                    # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH": the signer's own title follows.
+                    words = rest.split()
+                    half = next((k for k in range(1, len(words)) if fold(" ".join(words[k:])) in
+                                 lexicon().signer_titles), None)
+                    if half:
+                        title = recase_name(" ".join(words[half:]))
+                    continue
+                on_behalf = f"{m.group(1)}. {recase_name(rest)}"
+                continue
+            if part.isupper() and fold(part).strip(": ") in lexicon().signer_titles:
+                title = recase_name(part)
+        if NAME_LINE.match(t) and not t.isupper() and (title or on_behalf or deputy):
+            name = t
+    if not (name or title):
+        return None
+    return {"name": name, "title": title, "on_behalf": on_behalf, "deputy": deputy}
+
+
+def _recipients(doc: Document, lay: Layout) -> list[str]:
+    out: list[str] = []
+    active = False
+    for t in _block_texts(doc, lay.blocks_in("closing")):
+        low = fold(t)
+        if low.startswith("noi nhan"):
+            active = True
+            rest = t.split(":", 1)[1].strip() if ":" in t else ""
+            if rest:
+                out.extend(x.strip(" -;.") for x in rest.split(";") if x.strip(" -;."))
+            continue
+        if not active:
+            continue
+        if low.lstrip("- ").startswith("luu"):
+            break
+        if low.startswith(("gui ban", "nhu tren", "nhu kinh gui")) and not t.startswith("-"):
+            if low.startswith("nhu"):
+                out.append(t.strip(" -;."))
+            continue
+        if t.startswith(("-", "+", "•")):
+            item = t.lstrip("-+• ").strip().rstrip(";.,")
+            if item:
+                out.append(item)
+        elif out:
+            break
+    return out
+
+
+def extract_metadata(doc: Document, lay: Layout) -> Metadata:
+    header = _block_texts(doc, lay.blocks_in("header"))
+    first = _block_texts(doc, list(range(min(12, len(doc.blocks)))))
+    number, symbol = find_number(header or first)
+    if symbol is None and header is not first:
+        number, symbol = find_number(first)
+    place, iso, date_text = find_place_date(header or first)
+    if place is None:
+        place, iso, date_text = find_place_date(first)
+    meta = Metadata(number=number, symbol=symbol, place=place, issued_date=iso, issued_date_text=date_text)
+    lx = lexicon()
+    if lay.doc_type_block is not None:
+        line = doc.text[doc.blocks[lay.doc_type_block].start : doc.blocks[lay.doc_type_block].end].strip()
+        meta.doc_type = lx.doc_types_upper.get(line)
+    if meta.doc_type is None and symbol:
+        meta.doc_type = lx.symbol_types.get(symbol.split("-", 1)[0])
+    if meta.doc_type is None and any(fold(t).startswith(("v/v", "kinh gui")) for t in header):
+        meta.doc_type = "Công văn"
+    titles = _block_texts(doc, lay.title_blocks)
+    if titles:
+        meta.title = " ".join(titles)
+    else:
+        vv = next((t for t in header if fold(t).startswith("v/v")), None)
+        if vv:
+            meta.title = re.sub(r"^V/v:?\s*", "", vv, flags=re.IGNORECASE)
+    meta.period = find_period(meta.title)
+    meta.issuer = _issuer_from_header(header) or _issuer_from_text(doc, lay, place, symbol)
+    meta.signer = _signer(doc, lay)
+    meta.recipients = _recipients(doc, lay)
+    return meta

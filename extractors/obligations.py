@@ -1,0 +1,398 @@
+"""Segment a plan's body into obligations and attach their fields.
+
+The unit is the item (a numbered or lettered point, a bullet, a paragraph), as
+``GUIDELINES.md`` says. An item is an obligation when
+
+1. it names who must act ("Giao Sở Nội vụ chủ trì …", "Các cơ quan thông tin
+   đại chúng tăng …"), anywhere in the document;
+2. it sits under an actor heading ("3. Phòng Nội vụ") or, in the
+   implementation part ("Tổ chức thực hiện"), under an item that named one;
+3. it carries a time, its own or its heading's ("Quý I năm 2023").
+
+Purposes and requirements, criteria blocks, headings that only name a topic,
+and the text before the first heading ("Căn cứ …, ban hành Kế hoạch …") are
+not obligations. Labelled task blocks ("- Cơ quan chủ trì: …") and task tables
+are one obligation each, their fields taken from the labels or columns.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from extractors import criteria as criteria_mod
+from extractors import quotas as quotas_mod
+from extractors import report_to as report_mod
+from extractors.actors import ActorSpan, Subject, expand_abbreviations, find_co_actors, find_subject, tokenize
+from extractors.deadlines import parse_deadline, select_deadline
+from extractors.lexicon import lexicon
+from extractors.structure import Layout, Node
+from extractors.tables import TaskRow, find_task_tables
+from ingest.document import Document
+from ingest.normalize import fold
+
+Role = str  # purpose | criteria | schedule | budget | implementation | content
+
+
+@dataclass
+class Obligation:
+    start: int
+    end: int
+    section: str | None
+    actors: list[str]
+    actor_source: str
+    co_actors: list[str] = field(default_factory=list)
+    action: str | None = None
+    modality: str = "none"
+    deadline: dict[str, Any] | None = None
+    quota: dict[str, Any] | None = None
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    report_to: str | None = None
+    product: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class _Context:
+    role: Role
+    actors: tuple[str, ...] = ()
+    actor_source: str = "heading"
+    modality: str = "none"
+    deadline: dict[str, Any] | None = None
+    criteria: tuple[dict[str, Any], ...] = ()
+    co_actors: tuple[str, ...] = ()
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+_CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
+                    "qua trinh thuc hien", "trong qua trinh trien khai")
+_CRITERIA_LABEL = re.compile(r"^(đối với )?(tập thể|cá nhân|hộ gia đình|người dân|doanh nhân|giáo viên|học sinh)"
+                             r"[^:]{0,40}:", re.IGNORECASE)
+
+
+def section_role(heading: str) -> Role | None:
+    """The role a heading gives the items under it (purpose, criteria, budget, schedule, implementation)."""
+    low = fold(heading).strip()
+    roles = lexicon().section_roles
+    for role in ("purpose", "criteria", "budget", "schedule", "implementation"):
+        for word in roles.get(role, ()):
+            if low.startswith(word) or (role in ("purpose", "implementation", "criteria") and f" {word}" in low[:60]
+                                        and heading.isupper()):
+                return role
+    return None
+
+
+def _is_heading(node: Node, text: str) -> bool:
+    """A node that titles what follows rather than stating a task."""
+    if not node.children:
+        return False
+    t = text.rstrip()
+    return t.endswith(":") or (not t.endswith((".", ";")) and len(t) < 220)
+
+
+def _is_task_label(text: str) -> str | None:
+    head, sep, _ = text.partition(":")
+    if not sep or len(head) > 40:
+        return None
+    return lexicon().task_labels.get(fold(head).strip(" -*+"))
+
+
+class _Builder:
+    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lay = lay
+        self.abbr = abbreviations
+        self.out: list[Obligation] = []
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def names(self, spans: list[ActorSpan]) -> list[str]:
+        seen: list[str] = []
+        for s in spans:
+            name = expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr)
+            if name and name not in seen:
+                seen.append(name)
+        return seen
+
+    def node_text(self, node: Node) -> str:
+        return self.text[node.body_start : node.end]
+
+    def _subtree_end(self, node: Node) -> int:
+        end = node.end
+        for d in node.walk():
+            end = max(end, d.end)
+        return end
+
+    # -- the walk --------------------------------------------------------------------------------
+    def run(self) -> list[Obligation]:
+        root = self.lay.root
+        has_impl = any(section_role(self.node_text(n)) == "implementation"
+                       for n in root.walk() if n.kind in ("roman", "decimal"))
+        base = _Context(role="content" if has_impl else "implementation")
+        seen_heading = False
+        for child in root.children:
+            text = self.node_text(child)
+            if child.kind == "paragraph" and not seen_heading:
+                subject = find_subject(text)
+                if subject.modality and subject.actors and not subject.heading_like:
+                    self.emit_item(child, base, text)
+                continue
+            seen_heading = True
+            self.visit(child, base)
+        for row in find_task_tables(self.doc, self.lay):
+            self.emit_row(row)
+        return sorted(self.out, key=lambda o: o.start)
+
+    def visit(self, node: Node, ctx: _Context) -> None:
+        text = self.node_text(node)
+        low = fold(text)
+        if node.kind == "paragraph" and low.startswith(_CLOSING_OPENERS):
+            ctx = _Context(role="implementation")
+        role = section_role(text) if (node.children or node.kind in ("roman", "decimal")) else None
+        if role is None and _CRITERIA_LABEL.match(text) and (node.children or len(text) < 60):
+            role = "criteria"
+        if role in ("purpose", "criteria"):
+            return
+        if role:
+            ctx = replace(ctx, role=role)
+        if self.task_block(node, ctx):
+            return
+        tokens = tokenize(text)
+        subject = find_subject(text, tokens)
+        if subject.heading_like:
+            heading_ctx = replace(ctx, actors=tuple(self.names(subject.actors)), actor_source="heading",
+                                  modality=subject.modality or "none")
+            if subject.modality:
+                heading_ctx = replace(heading_ctx, co_actors=tuple(self.names(find_co_actors(text, tokens))))
+            for child in node.children:
+                self.visit(child, heading_ctx)
+            if not node.children and subject.modality:
+                self.emit_item(node, ctx, text, subject)
+            return
+        own = select_deadline(text)
+        if _is_heading(node, text) and not subject.actors:
+            deadline = own.value if own else ctx.deadline
+            if own and text.rstrip().endswith(":") and ctx.role != "budget":
+                # A lead-in with a time is itself an obligation ("d) Hàng năm tổ chức đăng ký …, cụ thể:").
+                self.emit_item(node, ctx, text, subject)
+            child_ctx = replace(ctx, deadline=deadline, criteria=self.criteria_near(node) or ctx.criteria)
+            for child in node.children:
+                self.visit(child, child_ctx)
+            return
+        emitted = self.emit_item(node, ctx, text, subject)
+        child_ctx = ctx
+        if emitted:
+            lead = emitted[-1]
+            if ctx.role == "implementation" and lead.actors and lead.actor_source == "explicit":
+                child_ctx = replace(ctx, actors=tuple(lead.actors), actor_source="heading")
+            if lead.deadline and (text.rstrip().endswith(":") or own is not None):
+                child_ctx = replace(child_ctx, deadline=lead.deadline)
+        for child in node.children:
+            self.visit(child, child_ctx)
+
+    # -- obligations from items ----------------------------------------------------------------
+    def emit_item(self, node: Node, ctx: _Context, text: str, subject: Subject | None = None) -> list[Obligation]:
+        made: list[Obligation] = []
+        for start, end, sub in self.sentence_groups(node, text, subject):
+            ob = self.make(node, ctx, start, end, sub)
+            if ob is not None:
+                made.append(ob)
+                self.out.append(ob)
+        return made
+
+    def sentence_groups(self, node: Node, text: str, subject: Subject | None) -> Iterator[tuple[int, int, Subject]]:
+        """Split an item where a later sentence names other actors; yield (start, end, subject)."""
+        base = node.body_start
+        cuts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
+        if len(cuts) == 1:
+            yield base, base + len(text.rstrip()), subject or find_subject(text)
+            return
+        groups: list[tuple[int, int, Subject]] = []
+        for k, lo in enumerate(cuts):
+            hi = cuts[k + 1] if k + 1 < len(cuts) else len(text)
+            sentence = text[lo:hi]
+            sub = find_subject(sentence)
+            if not groups:
+                groups.append((lo, hi, sub))
+                continue
+            g_lo, _, g_sub = groups[-1]
+            new_actors = [a.text for a in sub.actors]
+            if sub.actors and not sub.heading_like and new_actors != [a.text for a in g_sub.actors]:
+                if g_sub.actors or ctx_has_no_actor(g_sub):
+                    if g_sub.actors:
+                        groups.append((lo, hi, sub))
+                        continue
+                    # the leading sentences had no actor: they introduce this one
+                    groups[-1] = (g_lo, hi, _shift(sub, lo - g_lo))
+                    continue
+            groups[-1] = (g_lo, hi, g_sub)
+        for lo, hi, sub in groups:
+            chunk = text[lo:hi].rstrip()
+            yield base + lo, base + lo + len(chunk), sub
+
+    def make(self, node: Node, ctx: _Context, start: int, end: int, subject: Subject) -> Obligation | None:
+        clause = self.text[start:end]
+        explicit = bool(subject.actors) and not subject.heading_like
+        own = select_deadline(clause)
+        deadline = own.value if own else ctx.deadline
+        if explicit:
+            actors, source = self.names(subject.actors), "explicit"
+        elif ctx.actors:
+            actors, source = list(ctx.actors), ctx.actor_source
+        elif deadline is not None and ctx.role != "budget":
+            actors, source = [], "implicit"
+        elif ctx.role == "implementation" and node.kind != "paragraph" or (
+                ctx.role == "implementation" and node.parent is not None and node.parent.kind != "root"):
+            actors, source = [], "implicit"
+        else:
+            return None
+        if not clause.strip() or len(clause.split()) < 3:
+            return None
+        co = self.names(find_co_actors(clause))
+        if not co and source == "heading" and ctx.co_actors and not explicit:
+            co = list(ctx.co_actors)
+        co = [c for c in co if c not in actors]
+        quota = quotas_mod.select_quota(clause)
+        crit = [f.value for f in criteria_mod.find_criteria(clause)]
+        if not crit and criteria_mod.has_criteria(clause):
+            crit = [{"text": clause[:120], "metric": None, "op": None, "value": None}]
+        crit = crit or list(ctx.criteria) or self.criteria_near(node)
+        report = report_mod.find_report_to(clause)
+        modality = subject.modality if explicit and subject.modality else (ctx.modality if source == "heading" else "none")
+        if modality == "none" and explicit and subject.modality is None:
+            modality = "giao" if fold(clause).startswith("giao ") else "none"
+        confidence = {"explicit": 0.85, "heading": 0.8, "implicit": 0.55}.get(source, 0.6)
+        if deadline:
+            confidence += 0.05
+        return Obligation(
+            start=start, end=end, section=node.path or None, actors=actors, actor_source=source,
+            co_actors=co, action=self.action(clause, subject if explicit else None), modality=modality,
+            deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
+            criteria=crit, report_to=report.value if report else None, confidence=round(min(confidence, 0.95), 2),
+        )
+
+    def action(self, clause: str, subject: Subject | None) -> str | None:
+        rest = clause[subject.end - 0 :] if subject and subject.end else clause
+        rest = re.sub(r"^[\s,:;.-]+", "", rest)
+        rest = re.sub(r"^(chủ trì,?\s*)?(phối hợp (với )?[^,;.]*?(?=\s(xây dựng|triển khai|tổ chức|thực hiện|lựa chọn|"
+                      r"tuyên truyền|hướng dẫn|theo dõi|xem xét|định hướng|cung cấp|kiểm tra|thẩm định)\b)\s*)?",
+                      "", rest, flags=re.IGNORECASE)
+        rest = re.split(r"(?<=[.;])\s|\./\.", rest, maxsplit=1)[0].strip(" .;,")
+        if len(rest) > 240:
+            cut = rest.rfind(" ", 0, 240)
+            rest = rest[:cut if cut > 0 else 240].rstrip(" ,;") + " …"
+        return rest or None
+
+    def criteria_near(self, node: Node) -> list[dict[str, Any]]:
+        """Criteria stated next to the item: a "Tiêu chí …" or "a) Tập thể:" block beside it or its parent."""
+        out: list[dict[str, Any]] = []
+        level: Node | None = node
+        for _ in range(2):
+            if level is None or level.parent is None:
+                break
+            for sib in level.parent.children:
+                if sib is level:
+                    continue
+                t = self.node_text(sib)
+                if section_role(t) == "criteria" and fold(t).startswith(("tieu chi", "tieu chuan")) \
+                        or _CRITERIA_LABEL.match(t):
+                    out.append({"text": t[:160], "metric": None, "op": None, "value": None})
+            if out:
+                return out
+            level = level.parent
+        return out
+
+    # -- labelled task blocks and task tables ---------------------------------------------------
+    def task_block(self, node: Node, ctx: _Context) -> bool:
+        """ "1.1. Task … a) Nhiệm vụ: … b) Cơ quan thực hiện: - Đơn vị chủ trì: … c) Thời gian …"."""
+        if not node.children or _is_task_label(self.node_text(node)):
+            return False
+        fields: dict[str, list[tuple[int, int]]] = {}
+        for d in node.walk():
+            t = self.node_text(d)
+            kind = _is_task_label(t)
+            if kind:
+                colon = t.index(":") + 1
+                lo = d.body_start + colon
+                while lo < d.end and self.text[lo] == " ":
+                    lo += 1
+                fields.setdefault(kind, []).append((lo, d.end))
+        if "lead" not in fields:
+            return False
+        end = self._subtree_end(node)
+        start = node.block.start if node.block else node.body_start
+        lead_text = " ".join(self.text[a:b] for a, b in fields["lead"] if b > a)
+        actors = self.names(_actor_list(lead_text)) or ([lead_text.strip(" .;")] if lead_text.strip() else [])
+        co_text = " ".join(self.text[a:b] for a, b in fields.get("co", []))
+        co = self.names(_actor_list(co_text)) if co_text else []
+        deadline = None
+        for a, b in fields.get("deadline", []):
+            found = select_deadline(self.text[a:b]) or None
+            value = found.value if found else parse_deadline(self.text[a:b])
+            if value:
+                deadline = value
+                break
+        deadline = deadline or ctx.deadline
+        product = " ".join(self.text[a:b] for a, b in fields.get("product", [])).strip() or None
+        action_parts = [self.text[a:b] for a, b in fields.get("action", []) if b > a]
+        action = (action_parts[0] if action_parts else self.node_text(node)).strip(" :.;") or None
+        clause = self.text[start:end]
+        quota = quotas_mod.select_quota(clause)
+        self.out.append(Obligation(
+            start=start, end=end, section=node.path or None, actors=actors, actor_source="label",
+            co_actors=[c for c in co if c not in actors], action=action[:240] if action else None,
+            modality=ctx.modality if ctx.modality != "none" else "giao", deadline=dict(deadline) if deadline else None,
+            quota=quota.value if quota else None, criteria=[], report_to=None, product=product, confidence=0.9,
+        ))
+        return True
+
+    def emit_row(self, row: TaskRow) -> None:
+        clause = self.text[row.start : row.end]
+        actors = self.names(_actor_list(row.lead)) if row.lead else []
+        if row.lead and not actors:
+            actors = [s.strip() for s in re.split(r"[;\n]", row.lead) if s.strip()]
+        co = self.names(_actor_list(row.co)) if row.co else []
+        if row.co and not co:
+            co = [s.strip() for s in re.split(r"[;,\n]", row.co) if s.strip()]
+        deadline = None
+        if row.deadline:
+            found = select_deadline(row.deadline)
+            deadline = found.value if found else parse_deadline(row.deadline)
+        deadline = deadline or row.inherited_deadline
+        quota = quotas_mod.select_quota(row.task or clause)
+        self.out.append(Obligation(
+            start=row.start, end=row.end, section=row.section, actors=actors,
+            actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
+            action=(row.task or "").strip()[:240] or None, modality="giao", deadline=dict(deadline) if deadline else None,
+            quota=quota.value if quota else None, criteria=[], report_to=None, product=row.product, confidence=0.85,
+        ))
+
+
+def _actor_list(text: str) -> list[ActorSpan]:
+    """Actors written in a label or a table cell: a list, possibly with "Các" groups."""
+    subject = find_subject(text)
+    if subject.actors:
+        return subject.actors
+    out: list[ActorSpan] = []
+    pos = 0
+    for part in re.split(r"[;\n]", text):
+        sub = find_subject(part)
+        for a in sub.actors:
+            out.append(ActorSpan(a.start + pos, a.end + pos, a.text, a.generic))
+        pos += len(part) + 1
+    return out
+
+
+def ctx_has_no_actor(sub: Subject) -> bool:
+    return not sub.actors
+
+
+def _shift(sub: Subject, by: int) -> Subject:
+    return Subject([ActorSpan(a.start + by, a.end + by, a.text, a.generic) for a in sub.actors],
+                   sub.modality, sub.heading_like, sub.end + by if sub.end else 0)
+
+
+def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> list[Obligation]:
+    """All obligations of ``doc`` in reading order."""
+    return _Builder(doc, lay, abbreviations or {}).run()

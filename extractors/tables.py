@@ -1,0 +1,109 @@
+"""Task tables: "STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian | Sản phẩm".
+
+A table whose header names a task column and a lead or time column gives one
+:class:`TaskRow` per row, each cell's text kept with its offsets so the
+obligation points at the table's own text. Rows with a single filled cell
+("I. NHIỆM VỤ TRỌNG TÂM") title the rows below them. A time in a column header
+("Thời gian (Năm 2026)") applies to every row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.deadlines import select_deadline
+from extractors.lexicon import lexicon
+from extractors.structure import Layout
+from ingest.document import Block, Document
+from ingest.normalize import fold
+
+
+@dataclass
+class TaskRow:
+    start: int
+    end: int
+    section: str | None
+    task: str | None
+    lead: str | None
+    co: str | None
+    deadline: str | None
+    product: str | None
+    inherited_deadline: dict[str, Any] | None
+
+
+def classify_header(cells: list[str]) -> dict[int, str]:
+    """Column index → field ("task", "lead", "co", "deadline", "product", "number")."""
+    columns = lexicon().table_columns
+    out: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        low = fold(cell)
+        for kind in ("number", "co", "lead", "deadline", "product", "task"):
+            words = columns[kind]
+            hit = (low.strip(" .") in words) if kind == "number" else any(w in low for w in words)
+            if hit and kind not in out.values():
+                out[i] = kind
+                break
+    return out
+
+
+def _row_cells(doc: Document, row: list[Block]) -> dict[int, Block]:
+    return {b.col if b.col is not None else k: b for k, b in enumerate(row)}
+
+
+def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
+    out: list[TaskRow] = []
+    for index, rows in doc.tables.items():
+        if not rows:
+            continue
+        header_at = None
+        columns: dict[int, str] = {}
+        for r, row in enumerate(rows[:3]):
+            cells = _row_cells(doc, row)
+            width = max(cells) + 1 if cells else 0
+            texts = [doc.text[cells[c].start : cells[c].end] if c in cells else "" for c in range(width)]
+            cols = classify_header(texts)
+            if "task" in cols.values() and ({"lead", "deadline"} & set(cols.values())):
+                header_at, columns = r, cols
+                break
+        if header_at is None:
+            continue
+        inherited = None
+        for c, kind in columns.items():
+            if kind == "deadline":
+                cells = _row_cells(doc, rows[header_at])
+                if c in cells:
+                    found = select_deadline(doc.text[cells[c].start : cells[c].end])
+                    inherited = found.value if found else None
+        section: str | None = None
+        by_kind = {kind: c for c, kind in columns.items()}
+        for row in rows[header_at + 1 :]:
+            cells = _row_cells(doc, row)
+            filled = [b for b in cells.values() if b.end > b.start]
+            if not filled:
+                continue
+            if len({doc.text[b.start : b.end] for b in filled}) == 1 and len(columns) > 2:
+                # a merged title row ("I. NHIỆM VỤ …"), or a row of column numbers "(1) (2) (3)"
+                title = doc.text[filled[0].start : filled[0].end]
+                if not title.strip("()0123456789 "):
+                    continue
+                section = title.split(" ", 1)[0].strip(".") or section
+                found = select_deadline(title)
+                if found:
+                    inherited = found.value
+                continue
+
+            def cell(kind: str, cells: dict[int, Block] = cells) -> str | None:
+                c = by_kind.get(kind)
+                if c is None or c not in cells:
+                    return None
+                text = doc.text[cells[c].start : cells[c].end].strip()
+                return text or None
+
+            task = cell("task")
+            if not task or task.strip("()0123456789. ") == "":
+                continue
+            start = min(b.start for b in filled)
+            end = max(b.end for b in filled)
+            out.append(TaskRow(start, end, section, task, cell("lead"), cell("co"), cell("deadline"),
+                               cell("product"), inherited))
+    return out

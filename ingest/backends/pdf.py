@@ -1,0 +1,808 @@
+"""PDF: text layer via pypdfium2, stamped e-signature text, OCR for scans and garbled pages.
+
+The text layer is read character by character with its boxes (pypdfium2), then
+laid out here: words → visual lines → paragraphs, in reading order.
+
+* The two-column header (issuer | Quốc hiệu; "Số: …" | place and date) and the
+  closing ("Nơi nhận:" | signer) are split by x-position into the left column's
+  lines, then the right column's (as :mod:`ingest.layout` does for tables).
+* Provincial e-signature systems print the number and day of a signed document
+  as widget appearance streams, not page text; those annotations are
+  flattened and their words put back where they are printed.
+* Running headers/footers (the same line at the same place on several pages)
+  and page numbers are dropped; footnotes become their own ``footer`` blocks
+  after the page's body (never glued into it) and their markers are removed.
+* A paragraph cut by a page break is re-joined; it belongs to the page where it starts.
+* Pages without a text layer, and pages whose text layer decodes to garbage
+  (broken ToUnicode maps), are rendered at 300 dpi and read with Tesseract's
+  Vietnamese model (:mod:`ingest.ocr`); the Document is then ``ocr=True`` and
+  each such page carries its mean word confidence (0–1).
+* TCVN3/VNI text layers (PDFs made from .VnTime or VNI fonts) are converted
+  to Unicode (:mod:`ingest.legacy_fonts`).
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ingest.backends.text import ITEM_START, SENTENCE_END, starts_new_paragraph
+from ingest.document import BlockKind, Document, DocumentBuilder
+from ingest.errors import CorruptFile, EmptyFile, EncryptedFile
+from ingest.legacy_fonts import decode_legacy, detect_legacy_encoding, vietnamese_ratio
+from ingest.normalize import fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pypdfium2
+
+Progress = Callable[[int, int], None]
+
+OCR_DPI = 300
+MIN_TEXT_CHARS = 20  # fewer non-blank characters than this on a page with an image: a scan
+_PAGE_NUMBER = re.compile(r"^[-–—.\s]*(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—.\s]*$", re.IGNORECASE)
+_DIGITS = re.compile(r"^\d+$")
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[ivx]{1,4})$")
+_SOFT_HYPHEN = "\ufffe"
+_VV = re.compile(r"^V/v\b")
+_SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M)\.|^(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ)\b")
+
+
+# ----------------------------------------------------------------------------- geometry
+
+
+@dataclass(slots=True)
+class Word:
+    """A word with its box in points, origin at the page's top-left corner."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+    stamped: bool = False
+    spaced: bool = True  # a space or line break came before it in the text stream
+
+
+@dataclass(slots=True)
+class Line:
+    words: list[Word]
+    top: float
+    bottom: float
+    superscripts: set[int] = field(default_factory=set)  # indices of raised small words
+    drop: frozenset[str] = frozenset()  # footnote markers to leave out of the text
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        sizes = [w.size for i, w in enumerate(self.words) if i not in self.superscripts]
+        return statistics.median(sizes or [w.size for w in self.words])
+
+    @property
+    def bold(self) -> bool:
+        return sum(len(w.text) for w in self.words if w.bold) * 2 > sum(len(w.text) for w in self.words)
+
+    def text(self, drop: frozenset[str] | None = None) -> str:
+        """The line's words joined; superscript markers in ``drop`` (default: ``self.drop``) left out."""
+        drop = self.drop if drop is None else drop
+        parts: list[str] = []
+        last_x1: float | None = None
+        prev: Word | None = None
+        for i, w in enumerate(self.words):
+            sup = i in self.superscripts
+            touching = last_x1 is not None and not w.spaced and w.x0 - last_x1 < 0.08 * w.size
+            last_x1 = w.x1
+            if sup and w.text in drop:
+                continue
+            if prev is not None and not touching and not _glued(prev, w, sup):
+                parts.append(" ")
+            parts.append(w.text)
+            prev = w
+        return "".join(parts)
+
+
+def _glued(prev: Word, w: Word, superscript: bool) -> bool:
+    if superscript and w.x0 - prev.x1 < 0.15 * prev.size:
+        return True
+    # "Số: 193 /KH-UBND": the number typed (or stamped) before the symbol
+    return bool(_DIGITS.match(prev.text)) and w.text.startswith("/") and w.x0 - prev.x1 < 3 * prev.size
+
+
+def _group_lines(words: Iterable[Word]) -> list[Line]:
+    """Words → visual lines: vertical overlap, no horizontal collision; words sorted by x."""
+    lines: list[Line] = []
+    for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        height = w.bottom - w.top
+        best: Line | None = None
+        best_overlap = 0.0
+        for ln in lines[-6:]:
+            overlap = min(ln.bottom, w.bottom) - max(ln.top, w.top)
+            if overlap < 0.5 * min(height, ln.bottom - ln.top) or overlap <= best_overlap:
+                continue
+            if any(min(o.x1, w.x1) - max(o.x0, w.x0) > 0.3 * min(o.x1 - o.x0, w.x1 - w.x0)
+                   for o in ln.words if not (o.stamped or w.stamped)):
+                continue
+            best, best_overlap = ln, overlap
+        if best is None:
+            lines.append(Line([w], w.top, w.bottom))
+        else:
+            best.words.append(w)
+            if not w.stamped:
+                best.top, best.bottom = min(best.top, w.top), max(best.bottom, w.bottom)
+    for ln in lines:
+        ln.words.sort(key=lambda w: w.x0 + w.x1)
+        _mark_superscripts(ln)
+    lines.sort(key=lambda ln: ln.top)
+    return lines
+
+
+def _mark_superscripts(line: Line) -> None:
+    if len(line.words) < 2:
+        return
+    size = statistics.median(w.size for w in line.words)
+    base = statistics.median(w.bottom for w in line.words)
+    line.superscripts = {
+        i
+        for i, w in enumerate(line.words)
+        if w.size < 0.8 * size and w.bottom < base - 0.2 * size and len(w.text) <= 3 and not w.stamped
+    }
+
+
+def _segments(line: Line, gap: float) -> list[list[Word]]:
+    """Runs of words separated by more than ``gap`` points (columns on one visual line)."""
+    out: list[list[Word]] = [[line.words[0]]]
+    for prev, w in zip(line.words, line.words[1:], strict=False):
+        if w.x0 - prev.x1 > gap:
+            out.append([w])
+        else:
+            out[-1].append(w)
+    return out
+
+
+def _sub_line(line: Line, words: list[Word]) -> Line:
+    keep = {id(w) for w in words}
+    sub = Line([w for w in line.words if id(w) in keep], line.top, line.bottom, drop=line.drop)
+    sub.superscripts = {i for i, w in enumerate(sub.words) if line.words.index(w) in line.superscripts}
+    return sub
+
+
+# ----------------------------------------------------------------------------- pdfium reading
+
+
+def _open(data: bytes, source: str) -> pypdfium2.PdfDocument:
+    import pypdfium2 as pdfium
+
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise CorruptFile("this is not a PDF file (no %PDF header)", source=source)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise EncryptedFile(
+                "the PDF is password-protected; remove the password and upload it again", source=source
+            ) from exc
+        raise CorruptFile(f"the PDF is damaged or truncated ({exc})", source=source) from exc
+    if len(pdf) == 0:
+        pdf.close()
+        raise EmptyFile("the PDF has no pages", source=source)
+    return pdf
+
+
+def _text_words(textpage: Any, page_height: float) -> list[Word]:
+    """Words from the text layer: split at spaces, line breaks and gaps in the glyph boxes."""
+    import pypdfium2.raw as raw
+
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    words: list[Word] = []
+    chars: list[str] = []
+    x0 = x1 = top = bottom = 0.0
+    bold = False
+    spaced = True  # whether a space came before the next character
+    word_spaced = True
+
+    def flush() -> None:
+        if chars:
+            words.append(Word("".join(chars), x0, x1, top, bottom, bottom - top, bold, spaced=word_spaced))
+            chars.clear()
+
+    for i, ch in enumerate(text[:n]):
+        if ch.isspace() or ch < " ":
+            flush()
+            spaced = True
+            continue
+        left, low, right, high = textpage.get_charbox(i, loose=True)
+        c_top, c_bottom = page_height - high, page_height - low
+        size = c_bottom - c_top
+        if size <= 0:
+            continue
+        if chars:
+            centre, c_centre = (top + bottom) / 2, (c_top + c_bottom) / 2
+            if left - x1 > 0.3 * size or left < x0 - 0.5 * size or abs(c_centre - centre) > 0.4 * size:
+                flush()
+                spaced = left - x1 > 0.3 * size
+        if not chars:
+            x0, x1, top, bottom = left, right, c_top, c_bottom
+            bold = raw.FPDFText_GetFontWeight(textpage, i) >= 600
+            word_spaced = spaced
+        else:
+            x1 = max(x1, right)
+            top, bottom = min(top, c_top), max(bottom, c_bottom)
+        chars.append(ch)
+        spaced = False
+    flush()
+    return words
+
+
+def _has_image(page: Any) -> bool:
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFPage_CountObjects(page)
+    return any(
+        raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, i)) == raw.FPDF_PAGEOBJ_IMAGE
+        for i in range(count)
+    )
+
+
+def _stamp_annotations(page: Any) -> bool:
+    """Whether the page has annotations that print text (signature widgets, stamps, free text)."""
+    import pypdfium2.raw as raw
+
+    kinds = {raw.FPDF_ANNOT_WIDGET, raw.FPDF_ANNOT_FREETEXT, raw.FPDF_ANNOT_STAMP}
+    found = False
+    for k in range(raw.FPDFPage_GetAnnotCount(page)):
+        annot = raw.FPDFPage_GetAnnot(page, k)
+        try:
+            if raw.FPDFAnnot_GetSubtype(annot) in kinds:
+                found = True
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+        if found:
+            return True
+    return False
+
+
+def _matrix(obj: Any) -> tuple[float, float, float, float, float, float]:
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _object_text(obj: Any, textpage: Any) -> str:
+    import pypdfium2.raw as raw
+
+    size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    raw.FPDFTextObj_GetText(obj, textpage, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), size)
+    return buf.raw.decode("utf-16-le", errors="ignore").rstrip("\x00")
+
+
+def _walk_text_objects(obj: Any, chain: list[tuple[float, ...]], textpage: Any,
+                       out: list[tuple[str, tuple[float, float, float, float]]]) -> None:
+    """Text objects under a form object, with their boxes mapped to page space."""
+    import pypdfium2.raw as raw
+
+    kind = raw.FPDFPageObj_GetType(obj)
+    if kind == raw.FPDF_PAGEOBJ_FORM:
+        inner = [*chain, _matrix(obj)]
+        for i in range(raw.FPDFFormObj_CountObjects(obj)):
+            _walk_text_objects(raw.FPDFFormObj_GetObject(obj, i), inner, textpage, out)
+        return
+    if kind != raw.FPDF_PAGEOBJ_TEXT:
+        return
+    text = _object_text(obj, textpage).strip()
+    if not text:
+        return
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return
+    points = [(left.value, bottom.value), (right.value, top.value), (left.value, top.value),
+              (right.value, bottom.value)]
+    for a, b, c, d, e, f in reversed(chain[1:]):  # the outermost form's bounds are in page space
+        points = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    out.append((text, (min(xs), min(ys), max(xs), max(ys))))
+
+
+def _stamped_words(pdf: Any, index: int, page_height: float) -> list[Word]:
+    """Text printed by annotation appearances (e-signature number/date stamps), as words."""
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    try:
+        if not _stamp_annotations(page):
+            return []
+        before = raw.FPDFPage_CountObjects(page)
+        if raw.FPDFPage_Flatten(page, raw.FLAT_PRINT) != raw.FLATTEN_SUCCESS:
+            return []
+    finally:
+        page.close()
+    page = pdf[index]  # reload: the flattened appearances are new page objects
+    textpage = page.get_textpage()
+    try:
+        found: list[tuple[str, tuple[float, float, float, float]]] = []
+        for i in range(before, raw.FPDFPage_CountObjects(page)):
+            obj = raw.FPDFPage_GetObject(page, i)
+            _walk_text_objects(obj, [_matrix(obj)], textpage, found)
+    finally:
+        textpage.close()
+        page.close()
+    words: list[Word] = []
+    for text, (left, low, right, high) in found:
+        pieces = text.split()
+        total = sum(len(p) for p in pieces) + len(pieces) - 1
+        x = left
+        for piece in pieces:
+            width = (right - left) * len(piece) / max(total, 1)
+            words.append(Word(piece, x, x + width, page_height - high, page_height - low,
+                              high - low, stamped=True))
+            x += width + (right - left) / max(total, 1)
+    return words
+
+
+# ----------------------------------------------------------------------------- page model
+
+
+@dataclass(slots=True)
+class PageLines:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    ocr: bool = False
+    confidence: float | None = None
+
+
+def _garbled(text: str) -> bool:
+    """A text layer that decodes to nonsense (broken ToUnicode): odd scripts, non-syllables."""
+    letters = [c for c in text if c.isalpha() or ("\x00" < c < " " and c not in "\t\n\r")]
+    if len(letters) < 40:
+        return False
+    odd = sum(1 for c in letters if c < " " or not (ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF))
+    if odd / len(letters) > 0.02:
+        return True
+    ratio, words = vietnamese_ratio(text)
+    return words >= 30 and ratio < 0.45
+
+
+def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
+    """Tesseract words (pixels) → words in points; size from the height of the word's line."""
+    heights: dict[tuple[int, int, int], list[int]] = {}
+    for w in ocr_page.words:
+        heights.setdefault(w.line, []).append(w.bottom - w.top)
+    line_size = {k: statistics.median(v) * scale * 1.25 for k, v in heights.items()}
+    return [
+        Word(w.text, w.left * scale, w.right * scale, w.top * scale, w.bottom * scale, line_size[w.line])
+        for w in ocr_page.words
+        if w.conf >= 10 or len(w.text) > 1
+    ]
+
+
+def _read_pages(pdf: Any, source: str, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
+    """Every page as visual lines, from the text layer or, where needed, OCR."""
+    from ingest.ocr import ocr_pages
+
+    pages: list[PageLines] = []
+    warnings: list[str] = []
+    need_ocr: list[int] = []
+    raw_words: list[list[Word]] = []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        words = _text_words(textpage, height)
+        textpage.close()
+        scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
+        page.close()
+        if not scan:
+            words.extend(_stamped_words(pdf, index, height))
+        raw_words.append(words)
+        pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words)))
+        if scan:
+            need_ocr.append(index)
+    _fix_legacy(pages)
+    for p in pages:
+        if p.lines and _garbled("\n".join(ln.text() for ln in p.lines)):
+            need_ocr.append(p.number - 1)
+            warnings.append(f"page {p.number}: the text layer is garbled (broken font encoding); read by OCR")
+    if need_ocr:
+        scale = 72 / OCR_DPI
+
+        def render(i: int) -> Any:
+            return pdf[i].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+
+        results = ocr_pages(render, sorted(need_ocr), progress=progress)
+        for i, result in results.items():
+            page = pages[i]
+            page.lines = _group_lines(_ocr_words(result, scale))
+            page.ocr, page.confidence = True, result.confidence
+    return pages, warnings
+
+
+def _fix_legacy(pages: list[PageLines]) -> None:
+    """Convert TCVN3/VNI text layers (old .VnTime / VNI-Times PDFs) to Unicode, word by word."""
+    sample = "\n".join(" ".join(w.text for w in ln.words) for p in pages for ln in p.lines)
+    found = detect_legacy_encoding(sample)
+    if found is None:
+        return
+    encoding = found[0]
+    for p in pages:
+        for ln in p.lines:
+            converted = decode_legacy(" ".join(w.text for w in ln.words), encoding).split(" ")
+            if len(converted) == len(ln.words):
+                for w, text in zip(ln.words, converted, strict=True):
+                    w.text = text
+
+
+# ----------------------------------------------------------------------------- cleaning
+
+
+def _drop_running_lines(pages: list[PageLines]) -> None:
+    """Remove page numbers and lines repeated at the same place near the top/bottom of pages."""
+    text_pages = [p for p in pages if p.lines]
+    keys: Counter[tuple[str, int]] = Counter()
+
+    def key(p: PageLines, ln: Line) -> tuple[str, int] | None:
+        if p.height * 0.12 < ln.top and ln.bottom < p.height * 0.88:
+            return None
+        return re.sub(r"\d+", "#", fold(ln.text())), round(ln.top / 10)
+
+    for p in text_pages:
+        for k in {key(p, ln) for ln in p.lines[:3] + p.lines[-3:]} - {None}:
+            keys[k] += 1  # type: ignore[index]
+    repeated = {k for k, c in keys.items() if c >= 2 and c >= 0.5 * len(text_pages)}
+    for p in text_pages:
+        edge = {id(ln) for ln in p.lines[:2] + p.lines[-2:]}
+        p.lines = [
+            ln
+            for ln in p.lines
+            if not (
+                (id(ln) in edge and _PAGE_NUMBER.match(ln.text())
+                 and (ln.top < p.height * 0.15 or ln.bottom > p.height * 0.85))
+                or key(p, ln) in repeated
+            )
+        ]
+
+
+def _body_size(pages: list[PageLines]) -> float:
+    sizes: Counter[float] = Counter()
+    for p in pages:
+        for ln in p.lines:
+            sizes[round(ln.size, 1)] += len(ln.text())
+    return sizes.most_common(1)[0][0] if sizes else 12.0
+
+
+def _split_footnotes(page: PageLines, body_size: float) -> tuple[list[Line], list[Line]]:
+    """(body lines, footnote lines): small-print lines at the bottom that start with a marker."""
+    lines = page.lines
+    k = len(lines)
+    while k > 0 and lines[k - 1].size <= 0.87 * body_size and lines[k - 1].top > page.height * 0.5:
+        k -= 1
+    zone = lines[k:]
+    if not zone or k == 0 or not _NOTE_MARK.match(zone[0].words[0].text):
+        return lines, []
+    return lines[:k], zone
+
+
+def _footnote_paragraphs(zone: list[Line]) -> tuple[list[str], frozenset[str]]:
+    paras: list[str] = []
+    numbers: set[str] = set()
+    starts_next = False
+    for ln in zone:
+        text = ln.text()
+        first = ln.words[0].text
+        is_marker_line = _NOTE_MARK.match(text) is not None
+        marker_word = bool(_NOTE_MARK.match(first)) and (
+            0 in ln.superscripts or ln.words[0].size < 0.8 * ln.size or len(ln.words) > 1
+            and ln.words[1].x0 - ln.words[0].x1 < 0.1 * ln.size)
+        if is_marker_line:
+            numbers.add(text)
+            paras.append(text)
+            starts_next = True
+            continue
+        if starts_next:
+            paras[-1] = f"{paras[-1]} {text}"
+            starts_next = False
+        elif marker_word or not paras:
+            if _NOTE_MARK.match(first):
+                numbers.add(first)
+            paras.append(text)
+        else:
+            paras[-1] = f"{paras[-1]} {text}"
+    return paras, frozenset(numbers)
+
+
+# ----------------------------------------------------------------------------- paragraphs
+
+
+@dataclass(slots=True)
+class Geometry:
+    left: float
+    right: float
+    size: float
+    gap: float
+    indents: bool  # paragraphs start with a first-line indent
+
+    @property
+    def mid(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def _geometry(lines: list[Line], body_size: float, width: float) -> Geometry:
+    if not lines:
+        return Geometry(0.0, width, body_size, body_size * 0.3, False)
+    lefts = Counter(round(ln.x0 / 3) * 3 for ln in lines if len(ln.text()) > 20)
+    left = float(lefts.most_common(1)[0][0]) if lefts else min(ln.x0 for ln in lines)
+    long_right = sorted(ln.x1 for ln in lines if len(ln.text()) > 40)
+    right = long_right[int(len(long_right) * 0.8)] if long_right else max(ln.x1 for ln in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.top > a.bottom - 2]
+    gap = statistics.median(gaps) if gaps else body_size * 0.3
+    after_end = [b for a, b in zip(lines, lines[1:], strict=False) if SENTENCE_END.search(a.text())]
+    indented = sum(1 for b in after_end if b.x0 > left + 0.8 * body_size)
+    return Geometry(left, right, body_size, gap, bool(after_end) and indented >= 0.6 * len(after_end))
+
+
+def _centered(line: Line, geo: Geometry) -> bool:
+    lm, rm = line.x0 - geo.left, geo.right - line.x1
+    return max(lm, rm) > 0.8 * geo.size and abs(lm - rm) < 1.5 * geo.size
+
+
+def _first_word_width(line: Line) -> float:
+    return line.words[0].x1 - line.words[0].x0
+
+
+def _breaks(prev: Line, line: Line, geo: Geometry, prev_geo: Geometry | None = None, *,
+            same_page: bool = True) -> bool:
+    """Whether ``line`` starts a new paragraph after ``prev``."""
+    pg = prev_geo or geo
+    prev_text, text = prev.text(), line.text()
+    if same_page and line.top - prev.bottom > geo.gap + 0.9 * geo.size:
+        return True
+    if text[:1].islower() and not ITEM_START.match(text) and not SENTENCE_END.search(prev_text):
+        return False
+    if _centered(prev, pg) and _centered(line, geo):
+        return bool(ITEM_START.match(text)) or starts_new_paragraph(prev_text, text, layout=False) \
+            or bool(SENTENCE_END.search(prev_text))
+    indented = line.x0 > geo.left + 0.8 * geo.size
+    prev_short = pg.right - prev.x1 > _first_word_width(line) + 0.6 * geo.size
+    ends = bool(SENTENCE_END.search(prev_text))
+    hanging = abs(line.x0 - prev.x0) < 0.5 * geo.size and prev.x0 > geo.left + 0.8 * geo.size
+    if hanging and not prev_short and not ends and not ITEM_START.match(text):
+        return False  # a block indented as a whole ("Kính gửi:" lists)
+    if not indented and not prev_short:
+        if not ends:
+            return False
+        if geo.indents:
+            return bool(ITEM_START.match(text))
+    if ITEM_START.match(text) or indented or prev_short:
+        return True
+    return starts_new_paragraph(prev_text, text, layout=True)
+
+
+@dataclass(slots=True)
+class Para:
+    lines: list[Line]
+    page: int
+    kind: BlockKind = "paragraph"
+    geo: Geometry | None = None
+    centered: bool = False
+    flow: bool = False  # body text that may continue on the next page
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for ln in self.lines:
+            text = ln.text()
+            if out.endswith(_SOFT_HYPHEN):  # a word hyphenated at the line end
+                out = out[:-1] + "-" + text
+            else:
+                out = f"{out} {text}" if out else text
+        return out.replace(_SOFT_HYPHEN, "-")
+
+
+def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Line], list[Line]]:
+    """Lines of a two-column zone → (left column lines, right column lines)."""
+    left: list[Line] = []
+    right: list[Line] = []
+    for ln in lines:
+        lw: list[Word] = []
+        rw: list[Word] = []
+        for seg in _segments(ln, gap):
+            centre = (seg[0].x0 + max(w.x1 for w in seg)) / 2
+            (lw if centre < split else rw).extend(seg)
+        if lw:
+            left.append(_sub_line(ln, lw))
+        if rw:
+            right.append(_sub_line(ln, rw))
+    return left, right
+
+
+def _column_paragraphs(lines: list[Line], page: int) -> list[Para]:
+    """One paragraph per line, except lines continuing a "V/v …" subject or starting in lower case."""
+    out: list[Para] = []
+    in_subject = False
+    for ln in lines:
+        text = ln.text()
+        if out and (in_subject or text[:1].islower()) and not ITEM_START.match(text):
+            out[-1].lines.append(ln)
+        else:
+            out.append(Para([ln], page))
+            in_subject = bool(_VV.match(text))
+        if in_subject and SENTENCE_END.search(text):
+            in_subject = False
+    return out
+
+
+def _column_gap(line: Line, geo: Geometry) -> float | None:
+    """x of the widest gap between words near the middle of the text block (a column gutter)."""
+    width = geo.right - geo.left
+    best: tuple[float, float] | None = None
+    for prev, w in zip(line.words, line.words[1:], strict=False):
+        gap = w.x0 - prev.x1
+        centre = (w.x0 + prev.x1) / 2
+        if gap > 1.2 * geo.size and geo.left + 0.2 * width < centre < geo.left + 0.75 * width \
+                and (best is None or gap > best[0]):
+            best = (gap, centre)
+    return None if best is None else best[1]
+
+
+def _header_zone(lines: list[Line], geo: Geometry) -> tuple[int, float] | None:
+    """(number of lines, split x) of the two-column header at the top of the first page."""
+    width = geo.right - geo.left
+    last = -1
+    splits: list[float] = []
+    for i, ln in enumerate(lines[:12]):
+        split = _column_gap(ln, geo)
+        if split is not None:
+            last = i
+            splits.append(split)
+        elif ln.x0 < geo.mid - 0.1 * width and ln.x1 > geo.mid + 0.1 * width:
+            break  # a line across the middle (the title): the header is over
+    if last < 0:
+        return None
+    split = statistics.median(splits)
+    end = last + 1
+    subject = any(_VV.match(ln.text()) for ln in lines[:end])
+    while end < len(lines) and end < 16:  # "V/v …" lines under the number, left column only
+        ln = lines[end]
+        if ln.x1 > split or ln.top - lines[end - 1].bottom > geo.gap + 1.2 * geo.size:
+            break
+        text = ln.text()
+        if _VV.match(text):
+            subject = True
+        elif not subject:
+            break
+        end += 1
+    return end, split
+
+
+def _signature_start(lines: list[Line], geo: Geometry) -> int | None:
+    """Index of the first line of the closing block ("Nơi nhận:" | signer), if on this page."""
+    for i, ln in enumerate(lines):
+        if fold(ln.text()).startswith("noi nhan") or any(
+            fold(" ".join(w.text for w in seg)).startswith("noi nhan") for seg in _segments(ln, 2.5 * geo.size)
+        ):
+            start = i
+            while start > 0 and i - start < 3 and lines[start - 1].x0 > geo.mid - geo.size \
+                    and _SIGNER.match(lines[start - 1].text()):
+                start -= 1
+            return start
+    return None
+
+
+def _endnote_marks(pages: list[PageLines], body_size: float) -> frozenset[str]:
+    """Roman-numeral note markers ("i", "ii"): endnotes, whose markers sit on other pages."""
+    marks: set[str] = set()
+    for page in pages:
+        _, foot = _split_footnotes(page, body_size)
+        if foot:
+            marks |= {m for m in _footnote_paragraphs(foot)[1] if not m.isdigit()}
+    return frozenset(marks)
+
+
+def _page_paragraphs(page: PageLines, body_size: float, first_page: bool,
+                     endnotes: frozenset[str] = frozenset()) -> tuple[list[Para], list[str]]:
+    """Paragraphs of one page's body (header/closing columns split) and its footnotes."""
+    body, foot = _split_footnotes(page, body_size)
+    foot_paras, numbers = _footnote_paragraphs(foot) if foot else ([], frozenset())
+    for ln in body:
+        ln.drop = numbers | endnotes
+    geo = _geometry(body, body_size, page.width)
+    paras: list[Para] = []
+    i = 0
+    if first_page and body:
+        zone = _header_zone(body, geo)
+        if zone:
+            end, split = zone
+            left, right = _column_lines(body[:end], split, 1.2 * geo.size)
+            paras += _column_paragraphs(left, page.number)
+            paras += _column_paragraphs(right, page.number)
+            i = end
+    sig = _signature_start(body, geo)
+    stop = sig if sig is not None and sig >= i else len(body)
+    current: Para | None = None
+    for ln in body[i:stop]:
+        if current is not None and not _breaks(current.lines[-1], ln, geo):
+            current.lines.append(ln)
+            continue
+        current = Para([ln], page.number, geo=geo, centered=_centered(ln, geo), flow=True)
+        paras.append(current)
+    if stop < len(body):
+        left, right = _column_lines(body[stop:], geo.mid - 0.05 * (geo.right - geo.left), 2.5 * geo.size)
+        paras += _column_paragraphs(left, page.number)
+        paras += _column_paragraphs(right, page.number)
+    return paras, foot_paras
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Document:
+    """A PDF's bytes → :class:`Document` (``progress(done, total)`` reports OCR pages)."""
+    pdf = _open(data, source)
+    try:
+        pages, warnings = _read_pages(pdf, source, progress)
+    finally:
+        pdf.close()
+    _drop_running_lines(pages)
+    body_size = _body_size(pages)
+    builder = DocumentBuilder()
+    builder.warnings.extend(warnings)
+    held: Para | None = None
+    held_notes: list[tuple[str, int]] = []
+    first_text_page = next((p.number for p in pages if p.lines), None)
+    endnotes = _endnote_marks(pages, body_size)
+
+    def emit(p: Para) -> None:
+        builder.add_paragraph(p.text, p.kind, page=p.page, bold=all(ln.bold for ln in p.lines),
+                              centered=p.centered)
+
+    for page in pages:
+        paras, notes = _page_paragraphs(page, body_size, page.number == first_text_page, endnotes)
+        if held is not None and paras and paras[0].flow and held.geo and paras[0].geo \
+                and not _breaks(held.lines[-1], paras[0].lines[0], paras[0].geo, held.geo, same_page=False):
+            held.lines.extend(paras[0].lines)
+            paras = paras[1:]
+        if held is not None:
+            emit(held)
+            held = None
+        for text, number in held_notes:
+            builder.add_paragraph(text, "footer", page=number)
+        held_notes = []
+        builder.start_page(page.number, ocr=page.ocr, confidence=page.confidence)
+        for p in paras[:-1]:
+            emit(p)
+        if paras:
+            if paras[-1].flow:
+                held = paras[-1]
+            else:
+                emit(paras[-1])
+        held_notes = [(t, page.number) for t in notes]
+    if held is not None:
+        emit(held)
+    for text, number in held_notes:
+        builder.add_paragraph(text, "footer", page=number)
+    doc = builder.build(source, data, "pdf", ocr=any(p.ocr for p in pages))
+    if not doc.text.strip():
+        raise EmptyFile("the PDF holds no text, even after OCR", source=source)
+    return doc

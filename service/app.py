@@ -1,0 +1,115 @@
+"""The FastAPI application factory: ``create_app(settings)``; migrations run on start.
+
+>>> from service.settings import Settings
+>>> app = create_app(Settings(data_dir="/tmp/kehoach-doctest"))
+>>> app.title
+'kehoach'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from service.deps import AppState
+from service.errors import ServiceError
+from service.jobs import Extractor
+from service.settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+log = logging.getLogger("kehoach.service")
+
+
+def _validation_error(exc: RequestValidationError) -> ServiceError:
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path"))
+    if where == "file" or (first.get("loc") or ("",))[-1] == "file":
+        return ServiceError("no_file")
+    return ServiceError("invalid_field", field=where or "request", detail=first.get("msg", "invalid"))
+
+
+def create_app(settings: Settings | None = None, *, extractor: Extractor | None = None) -> FastAPI:
+    """Build the app; the database, worker and webhooks start with the app's lifespan."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = start(settings, extractor)
+        app.state.kehoach = state
+        try:
+            yield
+        finally:
+            stop(state)
+
+    app = FastAPI(title="kehoach", version="0.1.0", lifespan=lifespan,
+                  description="Vietnamese government plans (Kế hoạch) turned into task lists: upload, review, export.")
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        err = _validation_error(exc)
+        return JSONResponse({**err.body(), "detail": _jsonable(exc.errors())}, status_code=err.status)
+
+    @app.middleware("http")
+    async def _upload_size(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if request.method == "POST" and request.url.path.rstrip("/").endswith("/documents") and length \
+                and length.isdigit() and int(length) > settings.max_upload_bytes + 1024 * 1024:
+            err = ServiceError("file_too_large", size_mb=int(length) / 1048576,
+                               limit_mb=settings.max_upload_bytes / 1048576)
+            return JSONResponse(err.body(), status_code=err.status)
+        return await call_next(request)
+
+    from fastapi.staticfiles import StaticFiles
+
+    from service.routers import actors, documents, feeds, jobs, obligations, tokens, web, webhooks
+
+    for module in (documents, jobs, feeds, obligations, actors, tokens, webhooks):
+        app.include_router(module.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "web" / "static")), name="static")
+    return app
+
+
+def _jsonable(errors: Any) -> Any:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, custom_encoder={Exception: str})
+
+
+def start(settings: Settings, extractor: Extractor | None) -> AppState:
+    """Open the database (migrating it), the worker and the webhook sender."""
+    from service.db import make_engine, make_sessionmaker, migrate
+    from service.feeds.webhooks import WebhookDispatcher
+    from service.jobs import JobRunner, default_extractor
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+    hooks = WebhookDispatcher(sessions, retries=settings.webhook_retries, backoff_s=settings.webhook_backoff_s,
+                              timeout_s=settings.webhook_timeout_s)
+    ext = extractor or default_extractor
+    runner = JobRunner(sessions, settings.originals_dir, ext, notify=hooks.emit, workers=settings.workers)
+    recovered = runner.recover()
+    if recovered:
+        log.info("re-queued %d unfinished jobs", recovered)
+    return AppState(settings=settings, engine=engine, sessions=sessions, runner=runner, webhooks=hooks, extractor=ext)
+
+
+def stop(state: AppState) -> None:
+    state.runner.shutdown()
+    state.webhooks.shutdown()
+    state.engine.dispose()

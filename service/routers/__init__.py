@@ -1,0 +1,1 @@
+"""HTTP routes, one module per resource; handlers stay thin and call service modules."""

@@ -1,0 +1,93 @@
+"""Accepting an upload: size and type checks, the original stored by sha256, a document and a job row."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from service import storage
+from service.deps import AppState
+from service.errors import ServiceError, from_ingest
+from service.jobs import new_job_id
+from service.models import Document, Job
+
+INLINE_FORMATS = ("txt", "md")
+
+
+@dataclass
+class Accepted:
+    document_id: int
+    job_id: str | None
+    duplicate: bool
+    inline: bool
+
+
+def check_upload(filename: str, data: bytes, limit: int) -> str:
+    """The format name of an acceptable upload, or a 4xx :class:`ServiceError` saying what is wrong."""
+    from ingest.errors import IngestError
+    from ingest.formats import BY_NAME, detect, supported_extensions
+
+    if not data:
+        raise ServiceError("empty_file")
+    if len(data) > limit:
+        raise ServiceError("file_too_large", size_mb=len(data) / 1048576, limit_mb=limit / 1048576)
+    ext = PurePath(filename).suffix.lower()
+    try:
+        fmt = detect(filename, data)
+    except IngestError:
+        raise ServiceError("unsupported_format", ext=ext or "(no extension)",
+                           accepted=", ".join(supported_extensions())) from None
+    by_ext = next((f for f in BY_NAME.values() if ext in f.extensions), None)
+    if by_ext is None:
+        raise ServiceError("unsupported_format", ext=ext or "(no extension)", accepted=", ".join(supported_extensions()))
+    if by_ext.magic and (fmt is not by_ext or not any(m in data[:1024] for m in by_ext.magic)):
+        raise ServiceError("type_mismatch", name=filename, fmt=by_ext.name.upper())
+    if fmt.name == "docx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "word/document.xml" not in z.namelist():
+                    raise ServiceError("type_mismatch", name=filename, fmt="DOCX")
+        except zipfile.BadZipFile as exc:
+            raise from_ingest(_corrupt(f"cannot read this DOCX file ({exc})", filename)) from None
+    return fmt.name
+
+
+def _corrupt(message: str, source: str) -> Exception:
+    from ingest.errors import CorruptFile
+
+    return CorruptFile(message, source=source)
+
+
+def accept(state: AppState, session: Session, filename: str, data: bytes, uploaded_by: str) -> Accepted:
+    """Store the original and create the document and its job; the same bytes give the same document."""
+    fmt = check_upload(filename, data, state.settings.max_upload_bytes)
+    sha = storage.sha256_of(data)
+    existing = session.scalar(select(Document).where(Document.sha256 == sha))
+    if existing is not None:
+        return Accepted(existing.id, _last_job(session, existing.id), duplicate=True, inline=False)
+    storage.store_original(state.settings.originals_dir, data)
+    doc = Document(sha256=sha, filename=PurePath(filename).name[:512] or "upload", format=fmt, size=len(data),
+                   status="processing", uploaded_by=uploaded_by)
+    session.add(doc)
+    try:
+        session.flush()
+    except IntegrityError:  # the same bytes uploaded at the same moment
+        session.rollback()
+        existing = session.scalar(select(Document).where(Document.sha256 == sha))
+        if existing is None:
+            raise
+        return Accepted(existing.id, _last_job(session, existing.id), duplicate=True, inline=False)
+    job = Job(id=new_job_id(), document_id=doc.id, kind="process", status="queued", filename=doc.filename, sha256=sha)
+    session.add(job)
+    session.commit()
+    inline = fmt in INLINE_FORMATS and len(data) <= state.settings.inline_max_kb * 1024
+    return Accepted(doc.id, job.id, duplicate=False, inline=inline)
+
+
+def _last_job(session: Session, doc_id: int) -> str | None:
+    return session.scalar(select(Job.id).where(Job.document_id == doc_id).order_by(Job.created_at.desc()).limit(1))
