@@ -192,6 +192,9 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
             if g or (j + q < n and tokens[j + q].low in tb.admin):
                 j += q + max(g, 1)
                 continue
+            if j > 0 and tokens[j - 1].low in ("thuộc", "của", "trong", "trên", "tại"):
+                j += q  # "các cơ quan thuộc các lĩnh vực còn lại"
+                continue
             break
         if t.low in tb.admin:
             j += 1
@@ -234,6 +237,11 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
                 continue
             if lower and tokens[nxt].low in tb.admin and not generic:
                 end = _continue_name(tokens, nxt + 1, nxt)
+                actors[-1] = (lo, end, generic)
+                j = end
+                continue
+            if generic and lower and tb.name_words.match(tokens, nxt):  # "các phòng, đơn vị thuộc, trực thuộc Sở"
+                end = _continue_name(tokens, nxt, nxt)
                 actors[-1] = (lo, end, generic)
                 j = end
                 continue

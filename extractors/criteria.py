@@ -41,7 +41,8 @@ _MARKER = r"(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?|[a-zđ]\)|[a-zđ]\.|[-+*•–])?"
 
 @dataclass(frozen=True, slots=True)
 class _Grammar:
-    threshold: re.Pattern[str]
+    measure: re.Pattern[str]
+    op_tail: re.Pattern[str]
     scale: re.Pattern[str]
     grade: re.Pattern[str]
     grade_metric: dict[str, str]
@@ -60,13 +61,27 @@ def _norm(words: str) -> str:
     return " ".join(words.casefold().split())
 
 
+def _low(words: list[str]) -> str:
+    """An alternation of lower-cased ``words``: patterns that use it run on :func:`_lower` text."""
+    return alternation([w.lower() for w in words])
+
+
+def _lower(text: str) -> str:
+    """``text.lower()`` with the same length (offsets stay valid): only "İ" lengthens when lowered."""
+    return text.replace("\u0130", "i").lower()
+
+
 @cache
 def grammar() -> _Grammar:
-    """Compiled patterns (built once, on first use)."""
+    """Compiled patterns (built once, on first use).
+
+    Patterns over phrases run on lower-cased text without IGNORECASE (faster);
+    the line-start patterns (headings, labels) run on the text as written.
+    """
     c = load_words()["criteria"]
     flags = re.IGNORECASE | re.MULTILINE
     op_of = {_norm(w): op for op, words in c["ops_before"].items() for w in words}
-    metric = alternation(c["metrics"])
+    metric = _low(c["metrics"])
     grades = {_norm(g): m for m, gs in c["grades"].items() for g in gs}
     subjects = alternation(c["subject_labels"])
     joiner = alternation([j for j in c["subject_joiners"] if j != ","])
@@ -74,33 +89,31 @@ def grammar() -> _Grammar:
     gap = int(c["merit_max_gap_words"])
     ref_gap = int(c["reference_max_gap_words"])
     headings = alternation(c["block_headings"])
+    after = _low(c["at_least_after"])
     return _Grammar(
-        threshold=re.compile(
-            rf"(?:(?<!\w)(?P<op>{alternation(list(op_of))})\s+)?(?:(?P<from>từ)\s+)?"
+        measure=re.compile(
             rf"(?<![\w/.,])(?P<n1>{NUMBER})\s*(?P<metric>{metric})"
             rf"(?:\s*(?:-|–|đến|tới)\s*(?P<n2>{NUMBER})\s*(?:{metric})?)?"
-            rf"(?:\s+(?P<after>{alternation(c['at_least_after'])}))?(?!\w)",
-            flags),
-        scale=re.compile(rf"(?<!\w)(?:{alternation(c['scale_words'])})\s+(?P<n>{NUMBER})(?:\s*điểm)?(?!\w)",
-                         flags),
-        grade=re.compile(rf"(?<!\w)(?P<grade>{alternation(list(grades))})\s+(?:{alternation(c['at_least_after'])})"
-                         rf"(?!\w)", flags),
+            rf"(?:\s+(?P<after>{after}))?(?!\w)"),
+        op_tail=re.compile(rf"(?<!\w)(?P<op>{_low(list(op_of))})\s+(?:(?P<from>từ)\s+)?$"),
+        scale=re.compile(rf"(?<!\w)(?:{_low(c['scale_words'])})\s+(?P<n>{NUMBER})(?:\s*điểm)?(?!\w)"),
+        grade=re.compile(rf"(?<!\w)(?P<grade>{_low(list(grades))})\s+(?:{after})(?!\w)"),
         grade_metric=grades,
         op_of=op_of,
-        not_target=re.compile(rf"(?<!\w)(?:{alternation(c['not_target_before'])})\s*(?:khoảng\s+)?$", flags),
+        not_target=re.compile(rf"(?<!\w)(?:{_low(c['not_target_before'])})\s*(?:khoảng\s+)?$"),
         heading=re.compile(
             rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>(?:{headings})(?!\w)[^\n:]{{0,100}}?)[ \t*_]*(?::|$)", flags),
         label=re.compile(rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>{group})[ \t*_]*:", flags),
         merit_subject=re.compile(
             rf"^[ \t*_]*{_MARKER}[ \t*_]*(?P<h>(?:{group})(?:[ \t,]+[^\W\d_]+){{0,{gap}}}?[ \t,]+"
             rf"(?:{alternation(c['merit_phrases'])}))(?!\w)", flags),
-        condition=re.compile(rf"(?<!\w)(?:{alternation(c['condition_phrases'])})(?!\w)", flags),
+        condition=re.compile(rf"(?<!\w)(?:{_low(c['condition_phrases'])})(?!\w)"),
         reference=re.compile(
-            rf"(?<!\w)(?:{alternation(c['reference_before'])})\s+(?:(?:các|những|đủ)\s+)?(?:tiêu chí|tiêu chuẩn)"
-            rf"(?:\s+[^\s.;:]+){{0,{ref_gap}}}?\s+(?:{alternation(c['reference_anchor'])})(?!\w)", flags),
-        standard=re.compile(rf"(?<!\w)(?:{alternation(c['standard_phrases'])})(?!\w)", flags),
+            rf"(?<!\w)(?:{_low(c['reference_before'])})\s+(?:(?:các|những|đủ)\s+)?(?:tiêu chí|tiêu chuẩn)"
+            rf"(?:\s+[^\s.;:]+){{0,{ref_gap}}}?\s+(?:{_low(c['reference_anchor'])})(?!\w)"),
+        standard=re.compile(rf"(?<!\w)(?:{_low(c['standard_phrases'])})(?!\w)"),
         not_before=re.compile(
-            rf"(?<!\w)(?:{alternation(c['not_criteria_before'])})(?:\s+[^\s.;:]+){{0,3}}?\s*(?:,\s*)?$", flags),
+            rf"(?<!\w)(?:{_low(c['not_criteria_before'])})(?:\s+[^\s.;:]+){{0,3}}?\s*(?:,\s*)?$"),
     )
 
 
@@ -113,42 +126,52 @@ def _make(text: str, start: int, end: int, metric: str | None, op: str | None, v
     return Finding("criteria", start, end, quote, {"text": quote, "metric": metric, "op": op, "value": value})
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_criteria(text: str) -> list[Finding]:
     """Measured conditions in ``text``: thresholds, scales and grades, in reading order.
 
-    >>> [(f.value["metric"], f.value["op"], f.value["value"]) for f in find_criteria("đạt từ 90 điểm trở lên")]
-    [('điểm', '>=', 90)]
+    >>> f = find_criteria("đạt từ 90 điểm trở lên")[0]
+    >>> (f.value["metric"], f.value["op"], f.value["value"])
+    ('điểm', '>=', 90)
     """
     g = grammar()
+    low = _lower(text)
     found: list[Finding] = []
-    for m in g.scale.finditer(text):
-        found.append(_make(text, m.start(), m.end(), "điểm", "scale", _value(m.group("n"))))
-    for m in g.threshold.finditer(text):
-        if any(f.start <= m.start("n1") < f.end for f in found):
-            continue
-        metric = "%" if m.group("metric") in ("%",) or _norm(m.group("metric")) == "phần trăm" else "điểm"
-        op_word = _norm(m.group("op")) if m.group("op") else None
-        op = g.op_of.get(op_word) if op_word else None
-        n1 = _value(m.group("n1"))
-        value: Any = n1
-        if m.group("n2"):
-            op, value = "range", [n1, _value(m.group("n2"))]
-        elif m.group("after"):
-            op = ">="
-        elif op is None:
-            if metric != "%" or g.not_target.search(text, max(0, m.start() - 30), m.start()):
+    if _DIGIT.search(low):
+        if "thang" in low:
+            for m in g.scale.finditer(low):
+                found.append(_make(text, m.start(), m.end(), "điểm", "scale", _value(m.group("n"))))
+        for m in g.measure.finditer(low):
+            if any(f.start <= m.start() < f.end for f in found):
                 continue
-            op = ">="
-        found.append(_make(text, m.start(), m.end(), metric, op, value))
-    for m in g.grade.finditer(text):
-        grade = _norm(m.group("grade"))
-        found.append(_make(text, m.start(), m.end(), g.grade_metric[grade], ">=", m.group("grade")))
+            metric = "điểm" if m.group("metric") == "điểm" else "%"
+            tail = g.op_tail.search(low, max(0, m.start() - 40), m.start())
+            start = tail.start() if tail else m.start()
+            op = g.op_of.get(_norm(tail.group("op"))) if tail else None
+            n1 = _value(m.group("n1"))
+            value: Any = n1
+            if m.group("n2"):
+                op, value = "range", [n1, _value(m.group("n2"))]
+            elif m.group("after"):
+                op = ">="
+            elif op is None:
+                if metric != "%" or g.not_target.search(low, max(0, m.start() - 30), m.start()):
+                    continue
+                op = ">="
+            found.append(_make(text, start, m.end(), metric, op, value))
+    if "trở lên" in low:
+        for m in g.grade.finditer(low):
+            grade = _norm(m.group("grade"))
+            found.append(_make(text, m.start(), m.end(), g.grade_metric[grade], ">=",
+                               text[m.start("grade"):m.end("grade")]))
     return sorted(found, key=lambda f: f.start)
 
 
-def _not_building(text: str, start: int, g: _Grammar) -> bool:
+def _not_building(low: str, start: int, g: _Grammar) -> bool:
     """False when the words just before ``start`` make criteria a thing to build ("xây dựng … tiêu chí")."""
-    return not g.not_before.search(text, max(0, start - 40), start)
+    return not g.not_before.search(low, max(0, start - 40), start)
 
 
 def find_criteria_block(text: str) -> list[Finding]:
@@ -158,13 +181,14 @@ def find_criteria_block(text: str) -> list[Finding]:
     ['Tiêu chí chung']
     """
     g = grammar()
+    low = _lower(text)
     found: list[Finding] = []
     for pattern in (g.heading, g.label, g.merit_subject):
         for m in pattern.finditer(text):
             found.append(_make(text, m.start("h"), m.end("h"), None, None, None))
     for pattern in (g.condition, g.reference, g.standard):
-        for m in pattern.finditer(text):
-            if pattern is g.reference or _not_building(text, m.start(), g):
+        for m in pattern.finditer(low):
+            if pattern is g.reference or _not_building(low, m.start(), g):
                 found.append(_make(text, m.start(), m.end(), None, None, None))
     found.sort(key=lambda f: (f.start, -f.end))
     out: list[Finding] = []

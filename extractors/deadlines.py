@@ -127,7 +127,8 @@ def validate_time_words(data: Any) -> dict[str, Any]:
     for key in ("day", "month", "year", "quarter", "period"):
         if not isinstance(words.get(key), str):
             raise TimeWordsError(f"time_words.yaml: words.{key} must be a string")
-    for key in ("range_to", "list_and", "of", "current_year"):
+    for key in ("range_to", "range_from", "until_end", "list_and", "of", "current_year", "copula",
+                "number", "issued", "citation_after"):
         _str_list(words, key)
     immediate = data.get("immediate")
     if not isinstance(immediate, dict) or immediate.get("kind") not in KINDS:
@@ -202,9 +203,6 @@ class _Grammar:
     nouns: dict[str, str]
     intervals: dict[int, str]
     weekdays: dict[str, str]
-    range_words: tuple[str, ...]
-    year_parts: tuple[str, ...]
-    following: tuple[str, ...]
     immediate_kind: str
     month_word: str
 
@@ -254,13 +252,15 @@ def _grammar(accented: bool) -> _Grammar:
     def ysuffix(group: str) -> str:
         return rf"(?:\s*[/-]\s*|\s*,?\s+{year}\s+)(?P<{group}>{_YEAR})(?!\d)"
 
+    from_w = _alt(w["range_from"], norm)
+    end_w = _alt(w["until_end"], norm)
     hour = _alt(data["hour_words"], norm)
     minute = _alt(data["minute_words"], norm)
 
     patterns = [
         # trong 24-48 giờ sau khi nước rút
-        rf"{_LB}(?P<rel>(?P<rel_p>{_alt(data['duration_prepositions'], norm)})\s+\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?"
-        rf"\s+(?:{_alt(data['duration_units'], norm)}){_RB}"
+        rf"{_LB}(?P<rel>(?P<rel_p>{_alt(data['duration_prepositions'], norm)})"
+        rf"\s+\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\s+(?:{_alt(data['duration_units'], norm)}){_RB}"
         rf"(?:\s+(?:{_alt(data['duration_events'], norm)})(?:\s+[^\s,.;:()]+){{1,8}})?)",
         # ngay khi văn bản được ban hành
         rf"{_LB}(?P<imm>(?:{_alt(data['immediate']['phrases'], norm)})(?:\s+[^\s,.;:()]+){{1,8}})",
@@ -269,9 +269,11 @@ def _grammar(accented: bool) -> _Grammar:
         # ngày 17 tháng 6 năm 2022
         rf"{_LB}(?P<tdate>{day}\s+(?P<td>{_DAY})\s+{month}\s+(?P<tm>{_MONTH})(?!\d)(?:{ysuffix('ty')})?)",
         # giai đoạn (2021-2025), (2021 - 2025)
-        rf"{_LB}(?P<rangep>(?:(?:{period})\s*(?:{norm('từ')}\s+)?)?\(\s*(?P<ra1>{_YEAR}){sep}(?P<ra2>{_YEAR})\s*\))",
+        rf"{_LB}(?P<rangep>(?:(?:{period})\s*(?:{from_w}\s+)?)?"
+        rf"\(\s*(?P<ra1>{_YEAR}){sep}(?P<ra2>{_YEAR})\s*\))",
         # giai đoạn 2021 - 2025, năm 2022-2025
-        rf"{_LB}(?P<rangeb>(?:(?:{period})\s*(?:{norm('từ')}\s+)?(?:{year}\s+)?|{year}\s+)(?P<rb1>{_YEAR}){sep}(?:{year}\s+)?(?P<rb2>{_YEAR}))(?!\d)",
+        rf"{_LB}(?P<rangeb>(?:(?:{period})\s*(?:{from_w}\s+)?(?:{year}\s+)?|{year}\s+)"
+        rf"(?P<rb1>{_YEAR}){sep}(?:{year}\s+)?(?P<rb2>{_YEAR}))(?!\d)",
         # Quý I/2026, quý II năm 2025, quý 1
         rf"{_LB}(?P<quarter>{quarter}\s+(?P<qn>{q_alt}){_RB}(?:{ysuffix('qy')})?)",
         # 6 tháng đầu năm 2023, cuối năm
@@ -279,11 +281,12 @@ def _grammar(accented: bool) -> _Grammar:
         # tháng 6/2023, tháng 12 năm 2025, tháng 6
         rf"{_LB}(?P<month>{month}\s+(?P<mm>{_MONTH})(?!\d)(?:{ysuffix('my')})?)",
         # định kỳ 6 tháng, 6 tháng một lần
-        rf"{_LB}(?P<interval>(?:{_alt(data['periodic_words'], norm)})\s+(?P<in1>\d{{1,2}})\s+(?P<iu1>{month}|{year}){_RB}"
-        rf"|(?P<in2>\d{{1,2}})\s+(?P<iu2>{month}|{year})\s*(?:{_alt(data['once_words'], norm)}))",
+        rf"{_LB}(?P<interval>(?:{_alt(data['periodic_words'], norm)})"
+        rf"\s+(?P<in1>\d{{1,2}})\s+(?P<iu1>{month}|{year}){_RB}|"
+        rf"(?P<in2>\d{{1,2}})\s+(?P<iu2>{month}|{year})\s*(?:{_alt(data['once_words'], norm)}))",
         # (định kỳ) hằng năm, hàng quý, mỗi tháng
-        rf"{_LB}(?P<recur>(?:(?:{_alt(data['periodic_words'], norm)})\s+)?(?:{_alt(data['recurrence_prefixes'], norm)})"
-        rf"\s+(?P<rn>{noun_alt}){_RB})",
+        rf"{_LB}(?P<recur>(?:(?:{_alt(data['periodic_words'], norm)})\s+)?"
+        rf"(?:{_alt(data['recurrence_prefixes'], norm)})\s+(?P<rn>{noun_alt}){_RB})",
         # và các năm tiếp theo
         rf"{_LB}(?P<follow>{_alt(data['following_years'], norm)}){_RB}",
         # (ngày) thứ Sáu
@@ -303,17 +306,18 @@ def _grammar(accented: bool) -> _Grammar:
     first_chars = sorted({norm(s)[0] for s in _all_strings(data)} | set("0123456789("))
     lead = "(?=[" + "".join(re.escape(c) for c in first_chars) + "])"
     atoms = re.compile(_LB + lead + "(?:" + "|".join(p.removeprefix(_LB) for p in patterns) + ")")
-    prep_tail = re.compile(rf"{_LB}(?P<p>{prep_alt})\s*(?:{norm('là')}\s*)?$")
-    joiner = re.compile(rf"\s*(?:,\s*)?(?:(?P<to>{to_alt})|{and_alt}|{of_alt})?\s*(?:{norm('hết')}\s*)?")
+    prep_tail = re.compile(rf"{_LB}(?P<p>{prep_alt})\s*(?:{_alt(w['copula'], norm)}\s*)?$")
+    joiner = re.compile(rf"\s*(?:,\s*)?(?:(?P<to>{to_alt})|{and_alt}|{of_alt})?\s*(?:{end_w}\s*)?")
     recur_prep_gap = re.compile(rf"\s*,?\s*(?P<p>{prep_alt})\s*")
     paren_open_gap = re.compile(rf"\s*,?\s*\(\s*(?:(?P<p>{prep_alt})\s*)?")
-    filler = re.compile(rf"(?:[\s,;:/\-–]|{_LB}(?:{prep_alt}|{and_alt}|{of_alt}|{to_alt}|{norm('hết')}){_RB})*")
+    filler = re.compile(rf"(?:[\s,;:/\-–]|{_LB}(?:{prep_alt}|{and_alt}|{of_alt}|{to_alt}|{end_w}){_RB})*")
     doc_types = _alt(data["document_types"], norm)
+    doc_number = r"\d[\w.\-&]*/[\w./\-&]*[^\W\d_][\w./\-&]*"  # 315/KH-UBND, 34-CT/TW
     citation_before = re.compile(
-        rf"(?:(?P<num>(?:{_LB}{norm('số')}\s*)?{_LB}\d[\w.\-&]*/[\w./\-&]*[^\W\d_][\w./\-&]*)|{_LB}(?:{doc_types}))"
-        rf"\s*,?\s*(?:{norm('ban hành')}\s*)?(?:{norm('ngày')}\s*)?$"
+        rf"(?:(?P<num>(?:{_LB}(?:{_alt(w['number'], norm)})\s*)?{_LB}{doc_number})"
+        rf"|{_LB}(?:{doc_types}))\s*,?\s*(?:(?:{_alt(w['issued'], norm)})\s*)?(?:{day}\s*)?$"
     )
-    citation_after = re.compile(rf"\s*,?\s*(?:{norm('của')}|{norm('tại')}){_RB}")
+    citation_after = re.compile(rf"\s*,?\s*(?:{_alt(w['citation_after'], norm)}){_RB}")
     clause_start = re.compile(r"\s*(?:(?:[-+*•–—]|\(?(?:\d+|[^\W\d_]|[ivxlc]+)[.)])\s*)*")
     label_tail = re.compile(rf"(?:(?:{_alt(data['labels'], norm)})\s*)?:\s*$")
     return _Grammar(
@@ -323,9 +327,6 @@ def _grammar(accented: bool) -> _Grammar:
         citation_doc_window=re.compile(rf"{_LB}(?:{doc_types}){_RB}[^.;:()\n]*$"), clause_start=clause_start,
         label_tail=label_tail, quarters=quarters, nouns=nouns,
         intervals={int(k): v for k, v in data["month_intervals"].items()}, weekdays=weekdays,
-        range_words=tuple(norm(x) for x in w["range_to"]),
-        year_parts=tuple(norm(x) for x in data["year_parts"]),
-        following=tuple(norm(x) for x in data["following_years"]),
         immediate_kind=data["immediate"]["kind"],
         month_word=month,
     )
@@ -462,7 +463,8 @@ def _chains(norm_text: str, atoms: list[_Atom], g: _Grammar) -> list[_Chain]:
                 gap_ok = True
                 if m.group("to") and atom.type == cur.atoms[-1].type and atom.type != "time":
                     cur.is_range = True
-            elif cur.atoms[-1].type == "recur" and (pm := g.recur_prep_gap.fullmatch(norm_text, cur.end, atom.start)):
+            elif cur.atoms[-1].type == "recur" and (
+                    pm := g.recur_prep_gap.fullmatch(norm_text, cur.end, atom.start)):
                 gap_ok = True
                 cur.prep = cur.prep or " ".join(pm.group("p").split())
             elif (pm := g.paren_open_gap.fullmatch(norm_text, cur.end, atom.start)) and paren_close < 0:
@@ -475,7 +477,7 @@ def _chains(norm_text: str, atoms: list[_Atom], g: _Grammar) -> list[_Chain]:
             if gap_ok:
                 cur.atoms.append(atom)
                 cur.end = atom.end
-                if paren_close >= 0 and norm_text[atom.end:paren_close].strip() == "" :
+                if paren_close >= 0 and not norm_text[atom.end:paren_close].strip():
                     cur.end, paren_close = paren_close + 1, -1
                 continue
         cur = _Chain([atom], atom.start, atom.end)
@@ -607,7 +609,7 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
     if rec == "yearly" and len(dm_pairs) == 2 and abs(dm_pairs[0][1] - dm_pairs[1][1]) == 6:
         rec = "half-yearly"
     elif rec == "yearly" and len(dm_pairs) == 4:
-        gaps = {(b[1] - a[1]) for a, b in zip(dm_pairs, dm_pairs[1:])}
+        gaps = {(b[1] - a[1]) for a, b in zip(dm_pairs, dm_pairs[1:], strict=False)}
         if gaps == {3}:
             rec = "quarterly"
     out.update(recurrence=rec, month=month, day=day, quarter=quarter, year=year)
@@ -724,7 +726,9 @@ def select_deadline(clause: str) -> Finding | None:
     Ignores dates of cited documents, periods that only name a programme
     ("Kế hoạch … giai đoạn 2021-2025"), names in quotation marks, and a one-off
     exception in parentheses; joins a recurrence with a day written elsewhere
-    in the clause ("Hằng năm, … trước ngày 15/01").
+    in the clause ("Hằng năm, … trước ngày 15/01"); the returned span is then
+    the day's expression and its value carries the recurrence. Among the
+    remaining expressions the first one in reading order wins.
 
     >>> select_deadline("Hằng năm, phối hợp tổ chức giao lưu.").value["recurrence"]
     'yearly'
@@ -736,11 +740,12 @@ def select_deadline(clause: str) -> Finding | None:
     clause_start = start_m.end() if start_m else 0
     main: list[_Chain] = []
     side: list[_Chain] = []
+    all_atoms = [a for c in chains for a in c.atoms]
     for chain in chains:
         if _in_quotes(clause, chain.start) or not _anchored(chain, norm_text, g, clause_start):
             continue
         paren = _enclosing_paren(clause, chain.start)
-        if paren and not _pure_time(norm_text, paren[0] + 1, paren[1], [a for c in chains for a in c.atoms], g):
+        if paren and not _pure_time(norm_text, paren[0] + 1, paren[1], all_atoms, g):
             side.append(chain)  # a one-off exception or a remark in parentheses
         else:
             main.append(chain)

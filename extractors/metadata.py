@@ -128,7 +128,8 @@ def _issuer_from_header(texts: list[str]) -> str | None:
     lines: list[str] = []
     for t in texts:
         low = fold(t)
-        if "cong hoa xa hoi" in low or "doc lap" in low or low.startswith(("so:", "so ")) or PLACE_DATE.match(t):
+        if ("cong hoa xa hoi" in low or "doc lap" in low or low.startswith(("so:", "so ")) or PLACE_DATE.match(t)
+                or t.strip() in lexicon().doc_types_upper):
             break
         if t.isupper() and len(t) > 3 and not re.fullmatch(r"[-_=* ]+", t):
             lines.append(t)
@@ -165,8 +166,21 @@ def _issuer_from_text(doc: Document, lay: Layout, place: str | None, symbol: str
         org = symbol.split("-", 1)[-1]
         full = lexicon().abbreviations.get(org)
         if full:
-            return full
+            level = _usual_level(doc.text, full, org)
+            if level and place:
+                return f"{full} {level} {place}"
+            return f"{full} {level}" if level else full
     return None
+
+
+def _usual_level(text: str, full: str, abbreviation: str) -> str | None:
+    """The administrative level most often written after the issuer's name ("UBND huyện"), if any."""
+    pattern = re.compile(rf"(?<!các )(?:{re.escape(full)}|{re.escape(abbreviation)})\s+"
+                         r"(tỉnh|huyện|xã|thành phố|thị xã|phường|quận|thị trấn)\b(?!\s*,)")
+    counts: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 def _signer(doc: Document, lay: Layout) -> dict[str, Any] | None:
@@ -192,6 +206,12 @@ def _signer(doc: Document, lay: Layout) -> dict[str, Any] | None:
                     if half:
                         title = recase_name(" ".join(words[half:]))
                     continue
+                words = rest.split()
+                tail = next((k for k in range(1, len(words)) if fold(" ".join(words[k:])) in
+                             lexicon().signer_titles), None)
+                if tail:
+                    title = recase_name(" ".join(words[tail:]))
+                    rest = " ".join(words[:tail])
                 on_behalf = f"{m.group(1)}. {recase_name(rest)}"
                 continue
             if part.isupper() and fold(part).strip(": ") in lexicon().signer_titles:

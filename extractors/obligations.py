@@ -77,8 +77,7 @@ def section_role(heading: str) -> Role | None:
     roles = lexicon().section_roles
     for role in ("purpose", "criteria", "budget", "schedule", "implementation"):
         for word in roles.get(role, ()):
-            if low.startswith(word) or (role in ("purpose", "implementation", "criteria") and f" {word}" in low[:60]
-                                        and heading.isupper()):
+            if low.startswith(word) or (role == "implementation" and f" {word}" in low[:60] and heading.isupper()):
                 return role
     return None
 
@@ -195,11 +194,49 @@ class _Builder:
     def emit_item(self, node: Node, ctx: _Context, text: str, subject: Subject | None = None) -> list[Obligation]:
         made: list[Obligation] = []
         for start, end, sub in self.sentence_groups(node, text, subject):
-            ob = self.make(node, ctx, start, end, sub)
-            if ob is not None:
-                made.append(ob)
-                self.out.append(ob)
+            for k, (lo, hi) in enumerate(self.deadline_parts(start, end)):
+                part_subject = sub if k == 0 else Subject(sub.actors, sub.modality, False, 0)
+                ob = self.make(node, ctx, lo, hi, part_subject)
+                if ob is not None:
+                    made.append(ob)
+                    self.out.append(ob)
         return made
+
+    def deadline_parts(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Split at ";" where the parts set different times ("… vào năm 2023; tham mưu … vào năm 2025")."""
+        text = self.text[start:end]
+        cuts: list[int] = []
+        depth = 0
+        for k, ch in enumerate(text):
+            depth += ch == "("
+            depth -= ch == ")" and depth > 0
+            if ch == ";" and depth == 0 and k + 1 < len(text):
+                cuts.append(k + 1)
+        if not cuts:
+            return [(start, end)]
+        bounds = [0, *cuts, len(text)]
+        parts = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+        times = [select_deadline(text[a:b]) for a, b in parts]
+        distinct = {repr(sorted((t.value or {}).items())) for t in times if t is not None}
+        if len(distinct) < 2:
+            return [(start, end)]
+        out: list[tuple[int, int]] = []
+        lo = 0
+        for (a, b), t in zip(parts, times, strict=True):
+            if t is not None:
+                out.append((lo, b))
+                lo = b
+        if lo < len(text):
+            if out:
+                out[-1] = (out[-1][0], len(text))
+            else:
+                out.append((lo, len(text)))
+        result = []
+        for a, b in out:
+            piece = text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            result.append((start + a + lead, start + a + len(piece.rstrip())))
+        return result
 
     def sentence_groups(self, node: Node, text: str, subject: Subject | None) -> Iterator[tuple[int, int, Subject]]:
         """Split an item where a later sentence names other actors; yield (start, end, subject)."""
@@ -240,7 +277,8 @@ class _Builder:
             actors, source = self.names(subject.actors), "explicit"
         elif ctx.actors:
             actors, source = list(ctx.actors), ctx.actor_source
-        elif deadline is not None and ctx.role != "budget":
+        elif deadline is not None and ctx.role != "budget" and (deadline.get("kind") != "during"
+                                                                 or deadline.get("recurrence")):
             actors, source = [], "implicit"
         elif ctx.role == "implementation" and node.kind != "paragraph" or (
                 ctx.role == "implementation" and node.parent is not None and node.parent.kind != "root"):

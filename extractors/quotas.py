@@ -222,6 +222,7 @@ def _read_unit(text: str, pos: int, g: _Grammar) -> _Unit:
     words = [t.group(0).casefold() for t in tokens]
     kept: list[re.Match[str]] = []
     per: str | None = None
+    per_end = pos
     in_group = 0
     for i, tok in enumerate(tokens):
         sep = text[tokens[i - 1].end():tok.start()] if i else text[pos:tok.start()]
@@ -234,7 +235,7 @@ def _read_unit(text: str, pos: int, g: _Grammar) -> _Unit:
             period = g.periods.get(words[i])
             after = text[tok.end():tok.end() + 2].lstrip(" ")
             if period and not after.startswith("/"):
-                per = period
+                per, per_end = period, tok.end()
                 break
             in_group = 0
         elif words[i] in g.stop_words or any(tuple(words[i:i + len(p)]) == p for p in g.stop_phrases):
@@ -246,11 +247,7 @@ def _read_unit(text: str, pos: int, g: _Grammar) -> _Unit:
     if not kept:
         return _Unit("", pos, None)
     unit = text[kept[0].start():kept[-1].end()]
-    end = kept[-1].end()
-    if per:
-        end = text.index("/", end)
-        end = _UNIT_WORD.search(text, end).end()
-    return _Unit(unit, end, per)
+    return _Unit(unit, per_end if per else kept[-1].end(), per)
 
 
 def _is_not_unit(unit: str, g: _Grammar) -> bool:
@@ -377,7 +374,8 @@ def find_quotas(text: str) -> list[Finding]:
         if f is not None:
             found.append(f)
             taken_until = f.end
-    found.extend(f for f in _spelled_quotas(text, g) if all(f.end <= o.start or f.start >= o.end for o in found))
+    spelled = _spelled_quotas(text, g)
+    found.extend(f for f in spelled if all(f.end <= o.start or f.start >= o.end for o in found))
     return sorted(found, key=lambda f: f.start)
 
 

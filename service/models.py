@@ -23,6 +23,7 @@ class Base(DeclarativeBase):
 
 class Document(Base):
     __tablename__ = "documents"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused: links and calendars keep pointing right
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -73,7 +74,7 @@ class Reference(Base):
 
 class Obligation(Base):
     __tablename__ = "obligations"
-    __table_args__ = (Index("ix_obligations_document_seq", "document_id", "seq"),)
+    __table_args__ = (Index("ix_obligations_document_seq", "document_id", "seq"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

@@ -221,7 +221,12 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
             words.append(Word("".join(chars), x0, x1, top, bottom, bottom - top, bold, spaced=word_spaced))
             chars.clear()
 
+    last_right, last_centre, broken = -1e9, -1e9, False
     for i, ch in enumerate(text[:n]):
+        if ch in "\r\n":  # pdfium's line break: a space only if the glyphs say so
+            flush()
+            broken = True
+            continue
         if ch.isspace() or ch < " ":
             flush()
             spaced = True
@@ -231,6 +236,11 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
         size = c_bottom - c_top
         if size <= 0:
             continue
+        if broken:
+            c_centre = (c_top + c_bottom) / 2
+            spaced = spaced or not (-0.05 * size < left - last_right < 0.15 * size
+                                    and abs(c_centre - last_centre) < size)
+            broken = False
         if chars:
             centre, c_centre = (top + bottom) / 2, (c_top + c_bottom) / 2
             if left - x1 > 0.3 * size or left < x0 - 0.5 * size or abs(c_centre - centre) > 0.4 * size:
@@ -243,6 +253,7 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
         else:
             x1 = max(x1, right)
             top, bottom = min(top, c_top), max(bottom, c_bottom)
+        last_right, last_centre = right, (c_top + c_bottom) / 2
         chars.append(ch)
         spaced = False
     flush()
@@ -257,6 +268,57 @@ def _has_image(page: Any) -> bool:
         raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, i)) == raw.FPDF_PAGEOBJ_IMAGE
         for i in range(count)
     )
+
+
+def _ruled(page: Any) -> bool:
+    """Whether the page draws a grid (≥ 4 horizontal and ≥ 4 vertical rules): maybe a table."""
+    import pypdfium2.raw as raw
+
+    horizontal = vertical = 0
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for i in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, i)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
+        if height < 3 and width > 20:
+            horizontal += 1
+        elif width < 3 and height > 10:
+            vertical += 1
+    return horizontal >= 4 and vertical >= 4
+
+
+Table = tuple[tuple[float, float, float, float], list[list[str]]]  # (x0, top, x1, bottom), rows
+
+
+def _plumber_tables(plumber: Any, index: int) -> list[Table]:
+    """Ruled tables on one page, read with pdfplumber (only called for pages with a grid)."""
+    out: list[Table] = []
+    for table in plumber.pages[index].find_tables():
+        rows = _merge_wrapped_rows([[cell or "" for cell in row] for row in table.extract()])
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            out.append((tuple(table.bbox), rows))  # type: ignore[arg-type]
+    return out
+
+
+def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows holding only the wrapped rest of the row above (empty numbering cell) → merged into it.
+
+    >>> _merge_wrapped_rows([["TT", "Nhiệm vụ"], ["1", "Thực hiện"], ["", "kế hoạch"]])
+    [['TT', 'Nhiệm vụ'], ['1', 'Thực hiện\\nkế hoạch']]
+    """
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    firsts = [r[0].strip() for r in rows if r and r[0].strip()]
+    numbered = bool(firsts) and sum(len(f) <= 4 for f in firsts) >= 0.7 * len(firsts)
+    out: list[list[str]] = []
+    for row in rows:
+        if numbered and out and not row[0].strip() and len(row) == len(out[-1]):
+            out[-1] = [f"{a}\n{b}" if a.strip() and b.strip() else a + b for a, b in zip(out[-1], row, strict=True)]
+        else:
+            out.append(row)
+    return out
 
 
 def _stamp_annotations(page: Any) -> bool:
@@ -371,6 +433,7 @@ class PageLines:
     lines: list[Line]
     ocr: bool = False
     confidence: float | None = None
+    tables: list[Table] = field(default_factory=list)
 
 
 def _garbled(text: str) -> bool:
@@ -398,14 +461,14 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
     ]
 
 
-def _read_pages(pdf: Any, source: str, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
-    """Every page as visual lines, from the text layer or, where needed, OCR."""
+def _read_pages(pdf: Any, data: bytes, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
+    """Every page as visual lines (and ruled tables), from the text layer or, where needed, OCR."""
     from ingest.ocr import ocr_pages
 
+    plumber: Any = None
     pages: list[PageLines] = []
     warnings: list[str] = []
     need_ocr: list[int] = []
-    raw_words: list[list[Word]] = []
     for index in range(len(pdf)):
         page = pdf[index]
         width, height = page.get_size()
@@ -413,13 +476,25 @@ def _read_pages(pdf: Any, source: str, progress: Progress | None) -> tuple[list[
         words = _text_words(textpage, height)
         textpage.close()
         scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
+        ruled = not scan and _ruled(page)
         page.close()
+        tables: list[Table] = []
+        if ruled:
+            if plumber is None:
+                import io
+
+                import pdfplumber
+
+                plumber = pdfplumber.open(io.BytesIO(data))
+            tables = _plumber_tables(plumber, index)
+            words = [w for w in words if not any(_inside(w, box) for box, _ in tables)]
         if not scan:
             words.extend(_stamped_words(pdf, index, height))
-        raw_words.append(words)
-        pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words)))
+        pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words), tables=tables))
         if scan:
             need_ocr.append(index)
+    if plumber is not None:
+        plumber.close()
     _fix_legacy(pages)
     for p in pages:
         if p.lines and _garbled("\n".join(ln.text() for ln in p.lines)):
@@ -435,8 +510,14 @@ def _read_pages(pdf: Any, source: str, progress: Progress | None) -> tuple[list[
         for i, result in results.items():
             page = pages[i]
             page.lines = _group_lines(_ocr_words(result, scale))
+            page.tables = []
             page.ocr, page.confidence = True, result.confidence
     return pages, warnings
+
+
+def _inside(w: Word, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
 def _fix_legacy(pages: list[PageLines]) -> None:
@@ -607,6 +688,7 @@ class Para:
     geo: Geometry | None = None
     centered: bool = False
     flow: bool = False  # body text that may continue on the next page
+    table: list[list[str]] | None = None
 
     @property
     def text(self) -> str:
@@ -741,12 +823,17 @@ def _page_paragraphs(page: PageLines, body_size: float, first_page: bool,
     sig = _signature_start(body, geo)
     stop = sig if sig is not None and sig >= i else len(body)
     current: Para | None = None
+    tables = sorted(page.tables, key=lambda t: t[0][1])
     for ln in body[i:stop]:
+        while tables and tables[0][0][1] < ln.top:
+            paras.append(Para([], page.number, table=tables.pop(0)[1]))
+            current = None
         if current is not None and not _breaks(current.lines[-1], ln, geo):
             current.lines.append(ln)
             continue
         current = Para([ln], page.number, geo=geo, centered=_centered(ln, geo), flow=True)
         paras.append(current)
+    paras.extend(Para([], page.number, table=t[1]) for t in tables)
     if stop < len(body):
         left, right = _column_lines(body[stop:], geo.mid - 0.05 * (geo.right - geo.left), 2.5 * geo.size)
         paras += _column_paragraphs(left, page.number)
@@ -761,7 +848,7 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
     """A PDF's bytes → :class:`Document` (``progress(done, total)`` reports OCR pages)."""
     pdf = _open(data, source)
     try:
-        pages, warnings = _read_pages(pdf, source, progress)
+        pages, warnings = _read_pages(pdf, data, progress)
     finally:
         pdf.close()
     _drop_running_lines(pages)
@@ -774,6 +861,9 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
     endnotes = _endnote_marks(pages, body_size)
 
     def emit(p: Para) -> None:
+        if p.table is not None:
+            builder.add_table(p.table, page=p.page)
+            return
         builder.add_paragraph(p.text, p.kind, page=p.page, bold=all(ln.bold for ln in p.lines),
                               centered=p.centered)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 16:13:58.376339
+Create Date: 2025-01-01
 """
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('processed_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('sha256')
+    sa.UniqueConstraint('sha256'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_number_key'), ['number_key'], unique=False)
@@ -134,7 +135,8 @@ def upgrade() -> None:
     sa.Column('corrected', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('obligations', schema=None) as batch_op:
         batch_op.create_index('ix_obligations_document_seq', ['document_id', 'seq'], unique=False)
