@@ -101,6 +101,7 @@ class _Tables:
     name_words: _Phrases
     verbs: _Phrases
     admin: frozenset[str]
+    admin_phrases: _Phrases
 
 
 @cache
@@ -118,6 +119,7 @@ def _tables() -> _Tables:
         name_words=_Phrases(lx.name_words),
         verbs=_Phrases(lx.verbs),
         admin=lx.admin_units,
+        admin_phrases=_Phrases(sorted(lx.admin_units)),
     )
 
 
@@ -151,6 +153,9 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False) -> 
         h = tb.heads.match(tokens, j)
         if h and tokens[j].capitalized:
             j += h
+            if (h == 1 and j < n and tokens[j].text == "," and tb.groups.match(tokens, j - 1) == 1
+                    and tb.basic_groups.match(tokens, j + 1)):
+                return j, True  # "Sở, ban, ngành": a bare head opening a list of groups
         elif bare_group and (g := tb.groups.match(tokens, j)):
             j += g
             generic = True
@@ -189,15 +194,17 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
         q = tb.quantifiers.match(tokens, j)
         if q:
             g = tb.groups.match(tokens, j + q)
-            if g or (j + q < n and tokens[j + q].low in tb.admin):
-                j += q + max(g, 1)
+            adm = tb.admin_phrases.match(tokens, j + q)
+            if g or adm:
+                j += q + max(g, adm)
                 continue
             if j > 0 and tokens[j - 1].low in ("thuộc", "của", "trong", "trên", "tại"):
                 j += q  # "các cơ quan thuộc các lĩnh vực còn lại"
                 continue
             break
-        if t.low in tb.admin:
-            j += 1
+        a = tb.admin_phrases.match(tokens, j)
+        if a:
+            j += a
             continue
         if tb.verbs.match(tokens, j) or tb.stops.match(tokens, j) or tb.directives.match(tokens, j):
             break
@@ -229,14 +236,16 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
             nxt = j + 1
             b = tb.basic_groups.match(tokens, nxt)
             lower = nxt < n and not tokens[nxt].capitalized
-            if (b and lower and b == tb.groups.match(tokens, nxt) and (generic or tokens[hi - 1].low in tb.admin)
+            ends_group = tb.groups.match(tokens, hi - 1) == 1 or tokens[hi - 1].low in tb.admin
+            if (b and lower and b == tb.groups.match(tokens, nxt) and (generic or ends_group)
                     and not tb.quantifiers.match(tokens, nxt)):
                 end = _continue_name(tokens, nxt + b, nxt)
                 actors[-1] = (lo, end, generic)
                 j = end
                 continue
-            if lower and tokens[nxt].low in tb.admin and not generic:
-                end = _continue_name(tokens, nxt + 1, nxt)
+            adm = tb.admin_phrases.match(tokens, nxt)
+            if lower and adm and not generic:
+                end = _continue_name(tokens, nxt + adm, nxt)
                 actors[-1] = (lo, end, generic)
                 j = end
                 continue

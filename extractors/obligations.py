@@ -24,7 +24,15 @@ from typing import Any
 from extractors import criteria as criteria_mod
 from extractors import quotas as quotas_mod
 from extractors import report_to as report_mod
-from extractors.actors import ActorSpan, Subject, expand_abbreviations, find_co_actors, find_subject, tokenize
+from extractors.actors import (
+    ActorSpan,
+    Subject,
+    expand_abbreviations,
+    find_co_actors,
+    find_subject,
+    read_actor_list,
+    tokenize,
+)
 from extractors.deadlines import parse_deadline, select_deadline
 from extractors.lexicon import lexicon
 from extractors.structure import Layout, Node
@@ -347,7 +355,9 @@ class _Builder:
         if not node.children or _is_task_label(self.node_text(node)):
             return False
         fields: dict[str, list[tuple[int, int]]] = {}
-        for d in node.walk():
+        labelled = [c for c in node.children if _is_task_label(self.node_text(c))]
+        nested = [g for c in labelled for g in c.children if _is_task_label(self.node_text(g))]
+        for d in labelled + nested:
             t = self.node_text(d)
             kind = _is_task_label(t)
             if kind:
@@ -408,17 +418,28 @@ class _Builder:
 
 
 def _actor_list(text: str) -> list[ActorSpan]:
-    """Actors written in a label or a table cell: a list, possibly with "Các" groups."""
+    """Actors written in a label or a table cell: "Sở Nội vụ, các sở, ban, ngành … và các cơ quan …".
+
+    The subject of the cell when it is a sentence ("Sở Nội vụ chủ trì …"); else every actor list that
+    starts the cell or follows a separator.
+    """
     subject = find_subject(text)
     if subject.actors:
         return subject.actors
+    tokens = tokenize(text)
     out: list[ActorSpan] = []
-    pos = 0
-    for part in re.split(r"[;\n]", text):
-        sub = find_subject(part)
-        for a in sub.actors:
-            out.append(ActorSpan(a.start + pos, a.end + pos, a.text, a.generic))
-        pos += len(part) + 1
+    i = 0
+    while i < len(tokens):
+        found, end = read_actor_list(tokens, i)
+        if found:
+            for lo, hi, generic in found:
+                start, stop = tokens[lo].start, tokens[hi - 1].end
+                out.append(ActorSpan(start, stop, text[start:stop], generic))
+            i = max(end, i + 1)
+            continue
+        while i < len(tokens) and tokens[i].text not in (",", ";", "và") and tokens[i].low != "và":
+            i += 1
+        i += 1
     return out
 
 

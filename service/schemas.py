@@ -126,7 +126,7 @@ class ObligationPublic(BaseModel):
     confidence: float | None = None
     status: Status = "todo"
     corrected: bool = False
-    next_due: date | None = None
+    next_due: date | None = Field(None, description="next due date from today; the last one when all have passed")
     due_state: Literal["overdue", "due_soon", "upcoming"] | None = None
 
 

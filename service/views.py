@@ -47,7 +47,7 @@ def obligation_fields(ob: Obligation, doc: Document | None, due: tuple[date | No
     next_due, last_due = due or (None, None)
     fields: dict[str, Any] = {
         **eff, "id": ob.id, "key": ob.key, "document_id": ob.document_id, "status": ob.status,
-        "corrected": ob.corrected, "next_due": next_due,
+        "corrected": ob.corrected, "next_due": next_due or last_due,
         "due_state": store.due_state(ob.status, next_due, last_due, today, soon_days)}
     if doc is not None:
         fields["document_number"], fields["document_title"] = doc.number, doc.title

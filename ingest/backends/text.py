@@ -92,7 +92,7 @@ def _read_table(lines: list[str], i: int) -> tuple[list[list[str]], int]:
     while i < n:
         line = lines[i]
         if _is_pipe(line):
-            row.append(" ".join(join_lines(cell)))
+            row.append("\n".join(join_lines(cell)))
             cell = []
             nxt = lines[i + 1] if i + 1 < n else ""
             if _is_pipe(nxt):  # "|" "|": end of row, start of the next
@@ -110,7 +110,7 @@ def _read_table(lines: list[str], i: int) -> tuple[list[list[str]], int]:
             cell.append(stripped)
         i += 1
     if cell:
-        row.append(" ".join(join_lines(cell)))
+        row.append("\n".join(join_lines(cell)))
     if row:
         rows.append(row)
     return rows, i
