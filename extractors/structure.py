@@ -24,7 +24,7 @@ Zone = Literal["header", "body", "closing", "appendix"]
 NodeKind = Literal["root", "roman", "decimal", "letter", "bullet", "paragraph"]
 
 ROMAN = re.compile(r"^([IVXLC]{1,7})\s*[.)/-]\s*(?=\S)")
-DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=\w)")
+DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)](?!\d)\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=\w)")
 LETTER = re.compile(r"^\(?([a-zđ])\s*\)\s*(?=\S)|^([a-zđ])\.\s+(?=\S)")
 BULLET = re.compile(r"^([-+*•–—‒])\s*(?=\S)")
 NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*$")

@@ -18,18 +18,28 @@ _NON_WORD = re.compile(r"[^\w]+")
 _FILLERS = frozenset({"va"})
 
 
+SHARED_TABLE = PACKAGE_DIR.parent / "extractors" / "data" / "abbreviations.tsv"
+
+
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
-    """Folded abbreviation -> folded expansion, from the data table."""
+    """Folded abbreviation (its words joined, "và" dropped) -> folded expansion.
+
+    The service's table (bodies' short forms such as "Phòng NV") is read first, then the
+    extractors' shared table, which wins where both define a form.
+    """
     table: dict[str, str] = {}
-    text = (PACKAGE_DIR / "data" / "abbreviations.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
+    for path in (PACKAGE_DIR / "data" / "abbreviations.tsv", SHARED_TABLE):
+        if not path.exists():
             continue
-        abbrev, _, expansion = line.partition("\t")
-        if not expansion:
-            raise ValueError(f"abbreviations.tsv: no expansion for {abbrev!r}")
-        table[fold(abbrev.strip())] = " ".join(_tokens(fold(expansion)))
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or line.startswith("abbreviation\t"):
+                continue
+            abbrev, _, expansion = line.partition("\t")
+            if not expansion.strip():
+                raise ValueError(f"{path.name}: no expansion for {abbrev!r}")
+            key = "".join(t for t in _tokens(fold(abbrev.strip())) if t != "va")
+            table[key] = " ".join(_tokens(fold(expansion)))
     return table
 
 

@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     for module in (documents, jobs, feeds, obligations, actors, tokens, webhooks):
         app.include_router(module.router)
     app.include_router(web.router)
+    app.add_exception_handler(web._LoginRequired, web.login_redirect)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "web" / "static")), name="static")
     return app
 

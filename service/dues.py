@@ -38,6 +38,8 @@ def rrule_of(deadline: dict[str, Any] | None) -> str | None:
 
     >>> rrule_of({"recurrence": "monthly", "day": 25})
     'FREQ=MONTHLY;BYMONTHDAY=25'
+    >>> rrule_of({"recurrence": "yearly", "date": "2030-12-30"})
+    'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=30'
     >>> rrule_of({"recurrence": None}) is None
     True
     """
@@ -51,6 +53,9 @@ def rrule_of(deadline: dict[str, Any] | None) -> str | None:
         return None
     parts = [_FREQ[rec]]
     month, day = _int(deadline.get("month")), _int(deadline.get("day"))
+    anchor = _iso(deadline.get("date"))
+    if anchor and not (month or day):  # "30/12/2030, yearly": recur on that day
+        month, day = anchor.month, anchor.day
     if rec == "yearly" and month:
         parts.append(f"BYMONTH={month}")
     if rec in ("yearly", "monthly", "quarterly", "half-yearly") and day:
@@ -94,6 +99,10 @@ def due_dates(deadline: dict[str, Any] | None, first_year: int, last_year: int) 
     from dateutil.rrule import rrulestr
 
     start = datetime(first_year, 1, 1)
+    anchor = _iso(deadline.get("date"))
+    if anchor is not None:  # a recurrence that starts on a given day
+        start = datetime(anchor.year, anchor.month, anchor.day)
+        last_year = max(last_year, anchor.year + 2)
     try:
         occurrences = rrulestr(rule, dtstart=start, cache=False)
     except (ValueError, TypeError):

@@ -76,6 +76,7 @@ class Line:
     bottom: float
     superscripts: set[int] = field(default_factory=set)  # indices of raised small words
     drop: frozenset[str] = frozenset()  # footnote markers to leave out of the text
+    _text: dict[frozenset[str], str] = field(default_factory=dict)
 
     @property
     def x0(self) -> float:
@@ -87,7 +88,10 @@ class Line:
 
     @property
     def size(self) -> float:
-        sizes = [w.size for i, w in enumerate(self.words) if i not in self.superscripts]
+        if self.superscripts:
+            sizes = [w.size for i, w in enumerate(self.words) if i not in self.superscripts]
+        else:
+            sizes = [w.size for w in self.words]
         return statistics.median(sizes or [w.size for w in self.words])
 
     @property
@@ -97,6 +101,9 @@ class Line:
     def text(self, drop: frozenset[str] | None = None) -> str:
         """The line's words joined; superscript markers in ``drop`` (default: ``self.drop``) left out."""
         drop = self.drop if drop is None else drop
+        cached = self._text.get(drop)
+        if cached is not None:
+            return cached
         parts: list[str] = []
         last_x1: float | None = None
         prev: Word | None = None
@@ -110,7 +117,8 @@ class Line:
                 parts.append(" ")
             parts.append(w.text)
             prev = w
-        return "".join(parts)
+        self._text[drop] = out = "".join(parts)
+        return out
 
 
 def _glued(prev: Word, w: Word, superscript: bool) -> bool:
@@ -120,27 +128,53 @@ def _glued(prev: Word, w: Word, superscript: bool) -> bool:
     return bool(_DIGITS.match(prev.text)) and w.text.startswith("/") and w.x0 - prev.x1 < 3 * prev.size
 
 
+def _chunks(words: Iterable[Word]) -> list[list[Word]]:
+    """Runs of words that follow each other on one baseline in the text stream."""
+    out: list[list[Word]] = []
+    prev: Word | None = None
+    for w in words:
+        if prev is None or w.stamped or prev.stamped or w.x0 < prev.x1 - 1 \
+                or abs((w.top + w.bottom) - (prev.top + prev.bottom)) > 0.6 * prev.size \
+                or abs(w.size - prev.size) > 0.2 * prev.size:
+            out.append([w])
+        else:
+            out[-1].append(w)
+        prev = w
+    return out
+
+
 def _group_lines(words: Iterable[Word]) -> list[Line]:
-    """Words → visual lines: vertical overlap, no horizontal collision; words sorted by x."""
+    """Words → visual lines: vertical overlap, no horizontal collision; words sorted by x.
+
+    Words are first taken in runs as the text stream gives them (one baseline, left to
+    right), so the collision test runs per run, not per word.
+    """
     lines: list[Line] = []
-    for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
-        height = w.bottom - w.top
-        best: Line | None = None
+    boxes: list[list[tuple[float, float, bool]]] = []  # per line: (x0, x1, stamped) of its runs
+    runs = [(min(w.top for w in c), max(w.bottom for w in c), c) for c in _chunks(words)]
+    for top, bottom, run in sorted(runs, key=lambda r: r[0] + r[1]):
+        height = bottom - top
+        x0, x1, stamped = run[0].x0, max(w.x1 for w in run), run[0].stamped
+        best = -1
         best_overlap = 0.0
-        for ln in lines[-6:]:
-            overlap = min(ln.bottom, w.bottom) - max(ln.top, w.top)
+        for k in range(max(0, len(lines) - 6), len(lines)):
+            ln = lines[k]
+            overlap = min(ln.bottom, bottom) - max(ln.top, top)
             if overlap < 0.5 * min(height, ln.bottom - ln.top) or overlap <= best_overlap:
                 continue
-            if any(min(o.x1, w.x1) - max(o.x0, w.x0) > 0.3 * min(o.x1 - o.x0, w.x1 - w.x0)
-                   for o in ln.words if not (o.stamped or w.stamped)):
+            if not stamped and any(min(b1, x1) - max(b0, x0) > 0.3 * min(b1 - b0, x1 - x0)
+                                   for b0, b1, st in boxes[k] if not st):
                 continue
-            best, best_overlap = ln, overlap
-        if best is None:
-            lines.append(Line([w], w.top, w.bottom))
+            best, best_overlap = k, overlap
+        if best < 0:
+            lines.append(Line(list(run), top, bottom))
+            boxes.append([(x0, x1, stamped)])
         else:
-            best.words.append(w)
-            if not w.stamped:
-                best.top, best.bottom = min(best.top, w.top), max(best.bottom, w.bottom)
+            ln = lines[best]
+            ln.words.extend(run)
+            boxes[best].append((x0, x1, stamped))
+            if not stamped:
+                ln.top, ln.bottom = min(ln.top, top), max(ln.bottom, bottom)
     for ln in lines:
         ln.words.sort(key=lambda w: w.x0 + w.x1)
         _mark_superscripts(ln)
@@ -222,6 +256,9 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
             chars.clear()
 
     last_right, last_centre, broken = -1e9, -1e9, False
+    rect = raw.FS_RECTF()
+    handle = textpage.raw
+    loose_box = raw.FPDFText_GetLooseCharBox
     for i, ch in enumerate(text[:n]):
         if ch in "\r\n":  # pdfium's line break: a space only if the glyphs say so
             flush()
@@ -231,8 +268,10 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
             flush()
             spaced = True
             continue
-        left, low, right, high = textpage.get_charbox(i, loose=True)
-        c_top, c_bottom = page_height - high, page_height - low
+        if not loose_box(handle, i, rect):
+            continue
+        left, right = rect.left, rect.right
+        c_top, c_bottom = page_height - rect.top, page_height - rect.bottom
         size = c_bottom - c_top
         if size <= 0:
             continue
@@ -243,12 +282,13 @@ def _text_words(textpage: Any, page_height: float) -> list[Word]:
             broken = False
         if chars:
             centre, c_centre = (top + bottom) / 2, (c_top + c_bottom) / 2
-            if left - x1 > 0.3 * size or left < x0 - 0.5 * size or abs(c_centre - centre) > 0.4 * size:
+            if left - x1 > 0.3 * size or left < x0 - 0.5 * size or abs(c_centre - centre) > 0.4 * size \
+                    or abs(size - (bottom - top)) > 0.3 * max(size, bottom - top):
                 flush()
                 spaced = left - x1 > 0.3 * size
         if not chars:
             x0, x1, top, bottom = left, right, c_top, c_bottom
-            bold = raw.FPDFText_GetFontWeight(textpage, i) >= 600
+            bold = raw.FPDFText_GetFontWeight(handle, i) >= 600
             word_spaced = spaced
         else:
             x1 = max(x1, right)
@@ -392,8 +432,6 @@ def _stamped_words(pdf: Any, index: int, page_height: float) -> list[Word]:
 
     page = pdf[index]
     try:
-        if not _stamp_annotations(page):
-            return []
         before = raw.FPDFPage_CountObjects(page)
         if raw.FPDFPage_Flatten(page, raw.FLAT_PRINT) != raw.FLATTEN_SUCCESS:
             return []
@@ -477,6 +515,7 @@ def _read_pages(pdf: Any, data: bytes, progress: Progress | None) -> tuple[list[
         textpage.close()
         scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
         ruled = not scan and _ruled(page)
+        stamps = not scan and _stamp_annotations(page)
         page.close()
         tables: list[Table] = []
         if ruled:
@@ -488,7 +527,7 @@ def _read_pages(pdf: Any, data: bytes, progress: Progress | None) -> tuple[list[
                 plumber = pdfplumber.open(io.BytesIO(data))
             tables = _plumber_tables(plumber, index)
             words = [w for w in words if not any(_inside(w, box) for box, _ in tables)]
-        if not scan:
+        if stamps:
             words.extend(_stamped_words(pdf, index, height))
         pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words), tables=tables))
         if scan:
@@ -635,7 +674,10 @@ def _geometry(lines: list[Line], body_size: float, width: float) -> Geometry:
     lefts = Counter(round(ln.x0 / 3) * 3 for ln in lines if len(ln.text()) > 20)
     left = float(lefts.most_common(1)[0][0]) if lefts else min(ln.x0 for ln in lines)
     long_right = sorted(ln.x1 for ln in lines if len(ln.text()) > 40)
-    right = long_right[int(len(long_right) * 0.8)] if long_right else max(ln.x1 for ln in lines)
+    if len(long_right) >= 3:
+        right = long_right[int(len(long_right) * 0.8)]
+    else:  # too little text to see the right margin: assume it mirrors the left one
+        right = max(max(ln.x1 for ln in lines), width - left)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.top > a.bottom - 2]
     gap = statistics.median(gaps) if gaps else body_size * 0.3
     after_end = [b for a, b in zip(lines, lines[1:], strict=False) if SENTENCE_END.search(a.text())]

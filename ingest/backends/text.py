@@ -24,6 +24,7 @@ ITEM_START = re.compile(
       | (?:TM|KT|Q|TL|TUQ|T/M)\.\s?               # signer lines
       | (?:Nơi\ nhận|Kính\ gửi|Điều\ \d+|Chương\ [IVXLC\d]+|Mục\ \d+|PHỤ\ LỤC|Phụ\ lục)\b|Số:|V/v\b
       | [^\W\d][^,.;:]{1,40},\ ngày\b                   # place and date line
+      | (?:Căn\ cứ|Thực\ hiện|Triển\ khai|Nhằm|Trên\ đây|Trên\ cơ\ sở)\b   # an opening paragraph
     )""",
     re.VERBOSE,
 )

@@ -1,6 +1,193 @@
-"""The web page (placeholder until the templates land)."""
+"""The web page: server-rendered Jinja2 in Vietnamese (English switch), no build step.
+
+/ (documents and upload), /web/documents/{id} (source text with every obligation
+highlighted, click to correct), /web/tasks (per-body task list, due soon / overdue,
+export links of the current filter), /web/actors, /web/login (token into a cookie).
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+
+from service import auth, store, views
+from service.deps import TOKEN_COOKIE, FilterDep, SessionDep, StateDep, principal
+from service.dues import RECURRENCES
+from service.errors import ServiceError
+from service.i18n import fmt_date, lang_of, t
+from service.models import Document, Obligation
+from service.routers.obligations import page_items
+from service.store import STATUSES
 
 router = APIRouter(include_in_schema=False)
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
+LANG_COOKIE = "kehoach_lang"
+PAGE_SIZE = 100
+
+
+def _templates() -> Any:
+    from fastapi.templating import Jinja2Templates
+
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters["ddmmyyyy"] = fmt_date
+    return templates
+
+
+_TEMPLATES: Any = None
+
+
+def templates() -> Any:
+    global _TEMPLATES
+    if _TEMPLATES is None:
+        _TEMPLATES = _templates()
+    return _TEMPLATES
+
+
+@dataclass
+class Page:
+    """What every page knows: its language, the caller, the settings."""
+
+    request: Request
+    lang: str
+    who: auth.Principal | None
+    state: Any
+
+    def render(self, name: str, **context: Any) -> HTMLResponse:
+        lang = self.lang
+
+        def tr(key: str, **params: Any) -> str:
+            return t(lang, key, **params)
+
+        def d(value: Any) -> str:
+            return fmt_date(value, lang)
+
+        other = "en" if lang == "vi" else "vi"
+        switch = str(self.request.url.include_query_params(lang=other))
+        return templates().TemplateResponse(self.request, name, {
+            "t": tr, "d": d, "lang": lang, "switch_url": switch, "who": self.who,
+            "can_edit": self.who is not None and self.who.can("editor"), **context})
+
+
+def page(request: Request, state: StateDep) -> Page:
+    lang = lang_of(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE), state.settings.lang)
+    try:
+        who = principal(request, state)
+    except ServiceError:
+        who = None
+    if who is None and state.settings.public_read:
+        who = auth.Principal(name="anonymous", role="reader")
+    if who is None:
+        raise _LoginRequired(str(request.url))
+    return Page(request, lang, who, state)
+
+
+class _LoginRequired(Exception):
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+PageDep = Annotated[Page, Depends(page)]
+
+
+def _remember_lang(response: Response, p: Page) -> Response:
+    if p.request.query_params.get("lang"):
+        response.set_cookie(LANG_COOKIE, p.lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(p: PageDep, session: SessionDep) -> Response:
+    docs = session.scalars(select(Document).order_by(Document.created_at.desc(), Document.id.desc()).limit(200)).all()
+    return _remember_lang(p.render("index.html", documents=[views.document_public(x) for x in docs],
+                                   limit_mb=round(p.state.settings.max_upload_mb)), p)
+
+
+def highlight_segments(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, list[int]]]:
+    """Cut ``text`` where any obligation span starts or ends; each piece lists the obligations covering it.
+
+    >>> highlight_segments("abcdef", [(1, 3, 7), (2, 5, 8)])
+    [('a', []), ('b', [7]), ('c', [7, 8]), ('de', [8]), ('f', [])]
+    """
+    cuts = sorted({0, len(text), *(max(0, min(len(text), x)) for s, e, _ in spans for x in (s, e))})
+    out: list[tuple[str, list[int]]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a == b:
+            continue
+        covering = [i for s, e, i in spans if s <= a and b <= e]
+        out.append((text[a:b], covering))
+    return out
+
+
+@router.get("/web/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        missing = p.render("message.html", message=t(p.lang, "not_found"))
+        missing.status_code = 404
+        return missing
+    rows = [(o, doc) for o in session.scalars(
+        select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq))]
+    items = page_items(session, rows, p.state.settings.due_soon_days)
+    segments = highlight_segments(doc.text, [(i.span[0], i.span[1], i.id) for i in items if len(i.span) == 2])
+    detail = views.document_detail(session, doc, with_text=False)
+    return _remember_lang(p.render("document.html", doc=detail, items=items, segments=segments,
+                                   statuses=STATUSES, recurrences=RECURRENCES), p)
+
+
+@router.get("/web/tasks", response_class=HTMLResponse)
+def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1) -> Response:
+    page_no = max(1, page_no)
+    rows, total = store.query_obligations(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due")
+    items = page_items(session, rows, p.state.settings.due_soon_days)
+    query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
+    qs = urlencode(query)
+    base = str(p.request.base_url).rstrip("/")
+    counts = {s: sum(1 for i in items if i.due_state == s) for s in ("overdue", "due_soon")}
+    actors = store.list_actors(session)[:200]
+    return _remember_lang(p.render(
+        "tasks.html", items=items, total=total, flt=flt, qs=qs, counts=counts, actors=actors, page_no=page_no,
+        pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUSES, recurrences=RECURRENCES,
+        ics_url=f"{base}/obligations.ics" + (f"?{qs}" if qs else ""), today=date.today()), p)
+
+
+@router.get("/web/actors", response_class=HTMLResponse)
+def actors_page(p: PageDep, session: SessionDep) -> Response:
+    total_docs = session.scalar(select(func.count(Document.id))) or 0
+    return _remember_lang(p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p)
+
+
+def _login_form(request: Request, state: Any, error: str | None, next_url: str) -> HTMLResponse:
+    lang = lang_of(request.query_params.get("lang") or request.cookies.get(LANG_COOKIE), state.settings.lang)
+    p = Page(request, lang, None, state)
+    return p.render("login.html", error=error, next_url=next_url)
+
+
+@router.get("/web/login", response_class=HTMLResponse)
+def login_form(request: Request, state: StateDep, next: str = "/") -> HTMLResponse:
+    return _login_form(request, state, None, next)
+
+
+@router.post("/web/login")
+def login(request: Request, state: StateDep, session: SessionDep, token: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/") -> Response:
+    if auth.lookup(session, token.strip()) is None:
+        return _login_form(request, state, ServiceError("bad_token").message_vi, next)
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict", max_age=30 * 86400)
+    return response
+
+
+def login_redirect(_: Request, exc: _LoginRequired) -> RedirectResponse:
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(exc.next_url)
+    return RedirectResponse(f"/web/login?next={quote(parts.path + ('?' + parts.query if parts.query else ''))}",
+                            status_code=303)
+

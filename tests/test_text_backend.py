@@ -1,0 +1,87 @@
+"""The text/Markdown backend and normalisation, driven by tests/cases/text_backend.yaml."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest import convert_bytes
+from ingest.backends.text import join_lines
+from ingest.errors import EmptyFile, FileTooLarge, UnsupportedFormat
+from ingest.normalize import normalize_text
+from tests.conftest import corpus_files
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "text_backend.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES["join_lines"], ids=lambda c: c["lines"][0][:30])
+def test_join_lines(case: dict) -> None:
+    assert join_lines(case["lines"]) == case["paragraphs"]
+
+
+@pytest.mark.parametrize("case", CASES["normalize"], ids=lambda c: c["nfc"])
+def test_normalize(case: dict) -> None:
+    assert normalize_text(case["raw"]) == case["nfc"]
+
+
+def test_markdown_debris_is_removed() -> None:
+    md = "|\n**ỦY BAN NHÂN DÂN**\nTỈNH ĐẮK LẮK\n-------\n|\n**CỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM**\n|\n|\n" \
+         "Số: 0130/KH-UBND\n|\n*Đắk Lắk, ngày 21\ntháng 11 năm 2025*\n|\n\n**KẾ HOẠCH**\n\n**I. MỤC\nĐÍCH**\n"
+    doc = convert_bytes(md.encode(), "x.md")
+    lines = doc.text.split("\n")
+    assert "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK" in lines
+    assert "Số: 0130/KH-UBND" in lines
+    assert "Đắk Lắk, ngày 21 tháng 11 năm 2025" in lines
+    assert "I. MỤC ĐÍCH" in lines
+    assert "*" not in doc.text and "|" not in doc.text
+
+
+def test_markdown_data_table_becomes_cells() -> None:
+    md = "Bảng:\n\n|\nSTT\n|\nNội dung\n|\nCơ quan chủ trì\n|\n|\n1\n|\nTập huấn\n|\nSở Nội vụ\n|\n\nHết."
+    doc = convert_bytes(md.encode(), "x.md")
+    rows = doc.tables[0]
+    assert [[doc.text[b.start:b.end] for b in r] for r in rows] == [["STT", "Nội dung", "Cơ quan chủ trì"],
+                                                                     ["1", "Tập huấn", "Sở Nội vụ"]]
+
+
+def test_layout_text_splits_the_two_column_header() -> None:
+    raw = ("   ỦY BAN NHÂN DÂN                             CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+           "     TỈNH LÀO CAI                                  Độc lập - Tự do - Hạnh phúc\n"
+           "     Số: 5973 /UBND-KT                        Lào Cai, ngày 11 tháng 6 năm 2026\n"
+           + "\n".join(f"Dòng số {i} của văn bản được ngắt" for i in range(30)))
+    doc = convert_bytes(raw.encode(), "x.txt")
+    lines = doc.text.split("\n")
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "Số: 5973 /UBND-KT"]
+    assert "Lào Cai, ngày 11 tháng 6 năm 2026" in lines
+
+
+@pytest.mark.parametrize("raw,encoding", [("Kế hoạch số 1", "utf-16"), ("Kế hoạch số 1", "utf-8-sig"),
+                                          ("Kế hoạch số 1", "cp1258")])
+def test_encodings(raw: str, encoding: str) -> None:
+    if encoding == "cp1258":  # Windows-1258 writes tone marks as combining characters after ê, ơ, ư…
+        data = "Kê\u0301 hoa\u0323ch sô\u0301 1".encode("cp1258")
+        assert convert_bytes(data, "x.txt").text == "Kế hoạch số 1"
+        return
+    assert convert_bytes(raw.encode(encoding), "x.txt").text == "Kế hoạch số 1"
+
+
+
+def test_typed_errors() -> None:
+    with pytest.raises(EmptyFile):
+        convert_bytes(b"", "x.txt")
+    with pytest.raises(EmptyFile):
+        convert_bytes(b"   \n\n  ", "x.txt")
+    with pytest.raises(FileTooLarge):
+        convert_bytes(b"x" * 2000, "x.txt", limit=1000)
+    with pytest.raises(UnsupportedFormat):
+        convert_bytes(b"hello", "x.xyz")
+
+
+@pytest.mark.parametrize("path", corpus_files(".txt", ".md"), ids=lambda p: p.name[:30])
+def test_corpus_text_files_ingest(path: Path) -> None:
+    doc = convert_bytes(path.read_bytes(), path.name)
+    assert unicodedata.is_normalized("NFC", doc.text)
+    assert all("\n" not in doc.text[b.start:b.end] for b in doc.blocks)
+    assert "**" not in doc.text
