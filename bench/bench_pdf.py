@@ -26,9 +26,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> Counter[str]:
-    import unicodedata
+    """Word multiset after the Document's own normalisation (NFC, tone-mark spelling)."""
+    from ingest.normalize import normalize_text
 
-    return Counter(_WORD.findall(unicodedata.normalize("NFC", text).lower()))
+    return Counter(_WORD.findall(normalize_text(text).lower()))
 
 
 def fidelity(candidate: str, reference: str) -> tuple[float, float]:
@@ -65,7 +66,8 @@ def ours(path: Path) -> tuple[str, int, float, bool]:
 
 
 def main() -> None:
-    default = os.environ.get("KEHOACH_CORPUS") or str(Path(__file__).resolve().parents[2] / "shared" / "corpus")
+    here = Path(__file__).resolve()
+    default = os.environ.get("KEHOACH_CORPUS") or str(here.parents[2] / "shared" / "corpus")
     corpus = Path(sys.argv[1] if len(sys.argv) > 1 else default)
     pdfs = sorted(corpus.glob("0*.pdf"))
     if not pdfs:

@@ -61,7 +61,8 @@ def recase_name(upper: str) -> str:
     place = False
     abbreviations = lexicon().abbreviations
     for k, w in enumerate(words):
-        if w in abbreviations or (len(w) <= 6 and w.isupper() and not w.isalpha()):
+        bare = w.strip(",;.:()")
+        if bare in abbreviations or (len(bare) <= 6 and bare.isupper() and not bare.isalpha()):
             out.append(w)
             continue
         low = w.lower()
@@ -73,10 +74,15 @@ def recase_name(upper: str) -> str:
                 "thành phố", "thị xã", "thị trấn", "đặc khu")):
             place = True
     text = " ".join(out)
-    # Body names keep their own capitals ("Sở Nội vụ", "Công an", "Ban Chỉ đạo").
+    # Body names keep their own capitals: "Sở Nông nghiệp và Môi trường", "Thủ tướng Chính phủ".
     for head in lexicon().named_heads:
         if fold(text).startswith(fold(head) + " ") or fold(text) == fold(head):
-            text = head + text[len(head):]
+            rest = text[len(head):]
+            if head in ("Ủy ban", "UBND", "HĐND", "Hội đồng") or ADMIN_LEVEL.match(rest.strip()):
+                return head + rest
+            rest = re.sub(r"^(\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), rest)
+            rest = re.sub(r"(\s(?:và|,)\s+)(\w)", lambda m: m.group(1) + m.group(2).upper(), rest)
+            text = head + rest
             break
     return text
 
@@ -123,21 +129,41 @@ def find_period(title: str | None) -> dict[str, int | None] | None:
     return None
 
 
-def _issuer_from_header(texts: list[str]) -> str | None:
-    """The issuing body: the capitalised lines before the Quốc hiệu (the last one when two are stacked)."""
-    lines: list[str] = []
+_LEVEL_START = re.compile(r"^(TỈNH|HUYỆN|XÃ|THÀNH PHỐ|THỊ XÃ|PHƯỜNG|QUẬN|THỊ TRẤN|ĐẶC KHU)\b")
+
+
+def issuer_units(texts: list[str]) -> list[str]:
+    """The capitalised organisation lines above "Số:", grouped into units (a level line joins the one above).
+
+    >>> issuer_units(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: /KH-UBND"])
+    ['ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG']
+    >>> issuer_units(["UBND TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG", "Số: /KH-SCT"])
+    ['UBND TỈNH LÀO CAI', 'SỞ CÔNG THƯƠNG']
+    """
+    units: list[str] = []
     for t in texts:
         low = fold(t)
-        if ("cong hoa xa hoi" in low or "doc lap" in low or low.startswith(("so:", "so ")) or PLACE_DATE.match(t)
-                or t.strip() in lexicon().doc_types_upper):
+        if ("cong hoa xa hoi" in low or "doc lap" in low or re.match(r"^Số\s*[:\d/]", t) or low.startswith("v/v")
+                or PLACE_DATE.match(t) or t.strip() in lexicon().doc_types_upper):
             break
-        if t.isupper() and len(t) > 3 and not re.fullmatch(r"[-_=* ]+", t):
-            lines.append(t)
-    if not lines:
+        t = t.strip(" _-.=*")
+        if not t or not t.isupper() or len(t) < 3:
+            continue
+        if units and (_LEVEL_START.match(t) or units[-1].endswith(",") or t.startswith(("THEO ", "SỐ "))):
+            units[-1] = f"{units[-1]} {t}"
+        else:
+            units.append(t)
+    return units
+
+
+def _issuer_from_header(texts: list[str]) -> str | None:
+    """The issuing body: the last unit above the Quốc hiệu, placed by its parent's level when it has none."""
+    units = issuer_units(texts)
+    if not units:
         return None
-    issuer = recase_name(lines[-1])
-    if len(lines) > 1 and not ADMIN_LEVEL.search(issuer):
-        parent = recase_name(lines[-2])
+    issuer = recase_name(units[-1])
+    if len(units) > 1 and not ADMIN_LEVEL.search(issuer):
+        parent = recase_name(units[-2])
         level = ADMIN_LEVEL.search(parent)
         if level:
             issuer = f"{issuer} {parent[level.start():]}"

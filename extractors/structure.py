@@ -198,7 +198,7 @@ def _title_indices(doc: Document, type_index: int) -> list[int]:
         text = doc.text[block.start : block.end]
         if block.table is not None or split_marker(text)[0] != "paragraph":
             break
-        low = fold(text)
+        low = text.lower()
         if _BODY_OPENERS.match(low) or text.startswith(("(", "Kính gửi")) or re.match(r"^-+$", text):
             if text.startswith("(") and not out:  # "(Ban hành kèm theo …)" line: skip, keep looking
                 continue

@@ -36,8 +36,12 @@ _MARKERS = re.compile(
     "\u0300\u0301\u0303\u0309\u0323\u20ab]"
 )
 # Letters only Unicode Vietnamese has: a line holding one is already Unicode.
-_UNICODE_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
-_CP1258_ONLY = re.compile("[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u0300\u0301\u0303\u0309\u0323\u20ab]")
+_UNICODE_ONLY = re.compile(
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
+)
+_CP1258_ONLY = re.compile(
+    "[\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0\u0300\u0301\u0303\u0309\u0323\u20ab]"
+)
 _WORD = re.compile(r"[^\W\d_]+")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _NUCLEI = (

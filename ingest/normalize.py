@@ -16,6 +16,7 @@ _OLD_STYLE_TONE = re.compile(
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\t\x0b\x0c"), " ")
+_SLASHES = dict.fromkeys(map(ord, "\u2044\u2215"), "/")
 
 
 def _move_tone(m: re.Match[str]) -> str:
@@ -42,7 +43,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Thu\u0309y\u00a0lợi\u200b")
     'Thủy lợi'
     """
-    text = text.translate(_INVISIBLE).translate(_SPACES).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES).translate(_SLASHES).replace("\r\n", "\n").replace("\r", "\n")
     return canonical_tones(unicodedata.normalize("NFC", text))
 
 

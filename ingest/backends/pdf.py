@@ -47,6 +47,7 @@ _PAGE_NUMBER = re.compile(r"^[-–—.\s]*(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})
 _DIGITS = re.compile(r"^\d+$")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[ivx]{1,4})$")
 _SOFT_HYPHEN = "\ufffe"
+_CODE_HYPHEN = re.compile(r"(?:^|\s)[\w/.]*[\dA-ZĐ]-$")  # a symbol cut after its hyphen: "30/CT-"
 _VV = re.compile(r"^V/v\b")
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M)\.|^(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ)\b")
 
@@ -162,7 +163,8 @@ def _group_lines(words: Iterable[Word]) -> list[Line]:
             overlap = min(ln.bottom, bottom) - max(ln.top, top)
             if overlap < 0.5 * min(height, ln.bottom - ln.top) or overlap <= best_overlap:
                 continue
-            if not stamped and any(min(b1, x1) - max(b0, x0) > 0.3 * min(b1 - b0, x1 - x0)
+            tolerance = 0.5 * min(height, ln.bottom - ln.top)
+            if not stamped and any(min(b1, x1) - max(b0, x0) > max(0.3 * min(b1 - b0, x1 - x0), tolerance)
                                    for b0, b1, st in boxes[k] if not st):
                 continue
             best, best_overlap = k, overlap
@@ -310,11 +312,11 @@ def _has_image(page: Any) -> bool:
     )
 
 
-def _ruled(page: Any) -> bool:
-    """Whether the page draws a grid (≥ 4 horizontal and ≥ 4 vertical rules): maybe a table."""
+def _rules(page: Any, page_height: float) -> list[dict[str, Any]]:
+    """Thin horizontal/vertical path objects (table borders) as pdfplumber-style edges, top-down."""
     import pypdfium2.raw as raw
 
-    horizontal = vertical = 0
+    edges: list[dict[str, Any]] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for i in range(raw.FPDFPage_CountObjects(page)):
         obj = raw.FPDFPage_GetObject(page, i)
@@ -322,24 +324,60 @@ def _ruled(page: Any) -> bool:
             continue
         if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
-        width, height = right.value - left.value, top.value - bottom.value
-        if height < 3 and width > 20:
-            horizontal += 1
-        elif width < 3 and height > 10:
-            vertical += 1
+        x0, x1, y0, y1 = left.value, right.value, page_height - top.value, page_height - bottom.value
+        if y1 - y0 < 3 and x1 - x0 > 5:
+            y = (y0 + y1) / 2
+            edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                          "orientation": "h", "object_type": "line"})
+        elif x1 - x0 < 3 and y1 - y0 > 5:
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0,
+                          "orientation": "v", "object_type": "line"})
+    return edges
+
+
+def _ruled(edges: list[dict[str, Any]]) -> bool:
+    """Whether the rules can make a grid (≥ 4 horizontal and ≥ 4 vertical): maybe a table."""
+    horizontal = sum(1 for e in edges if e["orientation"] == "h" and e["width"] > 20)
+    vertical = sum(1 for e in edges if e["orientation"] == "v" and e["height"] > 10)
     return horizontal >= 4 and vertical >= 4
 
 
 Table = tuple[tuple[float, float, float, float], list[list[str]]]  # (x0, top, x1, bottom), rows
 
 
-def _plumber_tables(plumber: Any, index: int) -> list[Table]:
-    """Ruled tables on one page, read with pdfplumber (only called for pages with a grid)."""
+def _grid_tables(edges: list[dict[str, Any]], words: list[Word]) -> list[Table]:
+    """Ruled tables from the page's border lines, cells filled with the page's own words.
+
+    The grid is found with pdfplumber's edge → intersection → cell → table functions fed
+    with pdfium's rules, so pdfminer never parses the page.
+    """
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    merged = merge_edges(edges, 3, 3, 3, 3)
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
     out: list[Table] = []
-    for table in plumber.pages[index].find_tables():
-        rows = _merge_wrapped_rows([[cell or "" for cell in row] for row in table.extract()])
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            out.append((tuple(table.bbox), rows))  # type: ignore[arg-type]
+    for table in cells_to_tables(cells):
+        xs = sorted({round(c[0], 1) for c in table})
+        tops = sorted({round(c[1], 1) for c in table})
+        if len(xs) < 2 or len(tops) < 2:
+            continue
+        texts: dict[tuple[float, float], list[Word]] = {}
+        for w in words:
+            cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+            inside = [c for c in table if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]]
+            if inside:
+                cell = min(inside, key=lambda c: (c[2] - c[0]) * (c[3] - c[1]))
+                texts.setdefault((round(cell[0], 1), round(cell[1], 1)), []).append(w)
+        rows = [
+            ["\n".join(ln.text() for ln in _group_lines(texts.get((x, t), []))) for x in xs]
+            for t in tops
+        ]
+        rows = _merge_wrapped_rows(rows)
+        if len(rows) >= 2:
+            x0, top = min(c[0] for c in table), min(c[1] for c in table)
+            x1, bottom = max(c[2] for c in table), max(c[3] for c in table)
+            out.append(((x0, top, x1, bottom), rows))
     return out
 
 
@@ -355,7 +393,8 @@ def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
     out: list[list[str]] = []
     for row in rows:
         if numbered and out and not row[0].strip() and len(row) == len(out[-1]):
-            out[-1] = [f"{a}\n{b}" if a.strip() and b.strip() else a + b for a, b in zip(out[-1], row, strict=True)]
+            out[-1] = [f"{a}\n{b}" if a.strip() and b.strip() else a + b
+                       for a, b in zip(out[-1], row, strict=True)]
         else:
             out.append(row)
     return out
@@ -499,11 +538,10 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
     ]
 
 
-def _read_pages(pdf: Any, data: bytes, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
+def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
     """Every page as visual lines (and ruled tables), from the text layer or, where needed, OCR."""
     from ingest.ocr import ocr_pages
 
-    plumber: Any = None
     pages: list[PageLines] = []
     warnings: list[str] = []
     need_ocr: list[int] = []
@@ -514,26 +552,18 @@ def _read_pages(pdf: Any, data: bytes, progress: Progress | None) -> tuple[list[
         words = _text_words(textpage, height)
         textpage.close()
         scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
-        ruled = not scan and _ruled(page)
+        edges = [] if scan else _rules(page, height)
         stamps = not scan and _stamp_annotations(page)
         page.close()
         tables: list[Table] = []
-        if ruled:
-            if plumber is None:
-                import io
-
-                import pdfplumber
-
-                plumber = pdfplumber.open(io.BytesIO(data))
-            tables = _plumber_tables(plumber, index)
+        if _ruled(edges):
+            tables = _grid_tables(edges, words)
             words = [w for w in words if not any(_inside(w, box) for box, _ in tables)]
         if stamps:
             words.extend(_stamped_words(pdf, index, height))
         pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words), tables=tables))
         if scan:
             need_ocr.append(index)
-    if plumber is not None:
-        plumber.close()
     _fix_legacy(pages)
     for p in pages:
         if p.lines and _garbled("\n".join(ln.text() for ln in p.lines)):
@@ -739,6 +769,8 @@ class Para:
             text = ln.text()
             if out.endswith(_SOFT_HYPHEN):  # a word hyphenated at the line end
                 out = out[:-1] + "-" + text
+            elif _CODE_HYPHEN.search(out) and text[:1].isalnum():  # "226-" / "KL/TW": one code
+                out += text
             else:
                 out = f"{out} {text}" if out else text
         return out.replace(_SOFT_HYPHEN, "-")
@@ -823,8 +855,9 @@ def _header_zone(lines: list[Line], geo: Geometry) -> tuple[int, float] | None:
 def _signature_start(lines: list[Line], geo: Geometry) -> int | None:
     """Index of the first line of the closing block ("Nơi nhận:" | signer), if on this page."""
     for i, ln in enumerate(lines):
+        segments = _segments(ln, 2.5 * geo.size)
         if fold(ln.text()).startswith("noi nhan") or any(
-            fold(" ".join(w.text for w in seg)).startswith("noi nhan") for seg in _segments(ln, 2.5 * geo.size)
+            fold(" ".join(w.text for w in seg)).startswith("noi nhan") for seg in segments
         ):
             start = i
             while start > 0 and i - start < 3 and lines[start - 1].x0 > geo.mid - geo.size \
@@ -890,7 +923,7 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
     """A PDF's bytes → :class:`Document` (``progress(done, total)`` reports OCR pages)."""
     pdf = _open(data, source)
     try:
-        pages, warnings = _read_pages(pdf, data, progress)
+        pages, warnings = _read_pages(pdf, progress)
     finally:
         pdf.close()
     _drop_running_lines(pages)
