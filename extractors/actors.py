@@ -302,13 +302,34 @@ def _is_roman_quarter(tokens: Sequence[Token], j: int) -> bool:
     return j > 0 and tokens[j - 1].low == "quý" and tokens[j].text in ("I", "II", "III", "IV")
 
 
+_ADVERBS = frozenset("hoặc và đột xuất thường xuyên kịp thời".split())
+
+
 def _followed_by_action(tokens: Sequence[Token], j: int) -> bool:
+    """Whether the action starts at ``j``, after a time adverbial or a remark in parentheses."""
     tb = _tables()
-    if j >= len(tokens):
-        return False
-    if tokens[j].text == ",":
-        j += 1
-    return bool(tb.verbs.match(tokens, j) or tb.directives.match(tokens, j))
+    n = len(tokens)
+    for _ in range(12):
+        if j >= n:
+            return False
+        if tokens[j].text == ",":
+            j += 1
+            continue
+        if tokens[j].text == "(":
+            close = next((k for k in range(j + 1, min(n, j + 30)) if tokens[k].text == ")"), None)
+            if close is None:
+                return False
+            j = close + 1
+            continue
+        skipped = _skip_time_adverbial(tokens, j)
+        if skipped > j:
+            j = skipped
+            continue
+        if tokens[j].low in _ADVERBS and not tb.verbs.match(tokens, j):
+            j += 1
+            continue
+        break
+    return bool(j < n and (tb.verbs.match(tokens, j) or tb.directives.match(tokens, j)))
 
 
 def _at_end(tokens: Sequence[Token], j: int) -> bool:

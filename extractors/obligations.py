@@ -278,6 +278,10 @@ class _Builder:
 
     def make(self, node: Node, ctx: _Context, start: int, end: int, subject: Subject) -> Obligation | None:
         clause = self.text[start:end]
+        if clause.startswith("(") and clause.rstrip(" .;").endswith(")"):
+            return None  # a remark: "(Một số nhiệm vụ … có Phụ lục kèm theo)"
+        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
+            subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
         explicit = bool(subject.actors) and not subject.heading_like
         own = select_deadline(clause)
         deadline = own.value if own else ctx.deadline
