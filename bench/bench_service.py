@@ -9,6 +9,7 @@ Bounded in count and time; listens on 127.0.0.1 only.
 
     .venv/bin/python bench/bench_service.py [--obligations 50000] [--uploads 30] [--queries 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "samples" / "001_46c67ed88b5dfff8.txt"
-ACTORS = ["Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", "Phòng Văn hóa và Thông tin", "Phòng GD&ĐT",
-          "Ủy ban nhân dân các xã, thị trấn", "Công an huyện", "Phòng Tư pháp", "Phòng Y tế"]
+ACTORS = [
+    "Phòng Nội vụ",
+    "Phòng Tài chính - Kế hoạch",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng GD&ĐT",
+    "Ủy ban nhân dân các xã, thị trấn",
+    "Công an huyện",
+    "Phòng Tư pháp",
+    "Phòng Y tế",
+]
 
 
 def synthetic_tasklist(doc_index: int, n: int) -> dict[str, Any]:
@@ -40,23 +49,62 @@ def synthetic_tasklist(doc_index: int, n: int) -> dict[str, Any]:
         clause = f"{actor} chủ trì thực hiện nhiệm vụ số {i} của kế hoạch {doc_index}, báo cáo kết quả."
         kind = i % 4
         deadline = (
-            {"text": f"trước ngày {1 + i % 28}/{1 + i % 12}/2025", "kind": "by",
-             "date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "recurrence": None, "rrule": None} if kind == 0 else
-            {"text": "trước ngày 30/12 hằng năm", "kind": "by", "recurrence": "yearly", "month": 12, "day": 30,
-             "rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=30"} if kind == 1 else
-            {"text": "trong Quý II năm 2025", "kind": "within", "quarter": 2, "year": 2025} if kind == 2 else None)
-        obs.append({"id": f"ob-{i + 1:04d}", "section": f"II.{1 + i % 9}", "text": clause,
-                    "span": [pos, pos + len(clause)], "actors": [actor], "actor_source": "explicit",
-                    "co_actors": ["các cơ quan, đơn vị liên quan"] if i % 3 == 0 else [],
-                    "action": f"thực hiện nhiệm vụ số {i}", "modality": "giao", "deadline": deadline,
-                    "quota": None, "criteria": [], "report_to": None, "confidence": 0.7})
+            {
+                "text": f"trước ngày {1 + i % 28}/{1 + i % 12}/2025",
+                "kind": "by",
+                "date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "recurrence": None,
+                "rrule": None,
+            }
+            if kind == 0
+            else {
+                "text": "trước ngày 30/12 hằng năm",
+                "kind": "by",
+                "recurrence": "yearly",
+                "month": 12,
+                "day": 30,
+                "rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=30",
+            }
+            if kind == 1
+            else {"text": "trong Quý II năm 2025", "kind": "within", "quarter": 2, "year": 2025}
+            if kind == 2
+            else None
+        )
+        obs.append(
+            {
+                "id": f"ob-{i + 1:04d}",
+                "section": f"II.{1 + i % 9}",
+                "text": clause,
+                "span": [pos, pos + len(clause)],
+                "actors": [actor],
+                "actor_source": "explicit",
+                "co_actors": ["các cơ quan, đơn vị liên quan"] if i % 3 == 0 else [],
+                "action": f"thực hiện nhiệm vụ số {i}",
+                "modality": "giao",
+                "deadline": deadline,
+                "quota": None,
+                "criteria": [],
+                "report_to": None,
+                "confidence": 0.7,
+            }
+        )
         lines.append(clause)
         pos += len(clause) + 1
-    return {"schema": "plan-obligations/1",
-            "document": {"doc_type": "Kế hoạch", "number": f"{doc_index}/KH-BENCH", "symbol": "KH-BENCH",
-                         "title": f"Kế hoạch thử {doc_index}", "period": {"start": 2025, "end": 2025},
-                         "issued_date": "2025-01-02", "references": [], "text": "\n".join(lines)},
-            "sections": [], "obligations": obs}
+    return {
+        "schema": "plan-obligations/1",
+        "document": {
+            "doc_type": "Kế hoạch",
+            "number": f"{doc_index}/KH-BENCH",
+            "symbol": "KH-BENCH",
+            "title": f"Kế hoạch thử {doc_index}",
+            "period": {"start": 2025, "end": 2025},
+            "issued_date": "2025-01-02",
+            "references": [],
+            "text": "\n".join(lines),
+        },
+        "sections": [],
+        "obligations": obs,
+    }
 
 
 def seed(url: str, total: int, per_doc: int) -> float:
@@ -72,7 +120,9 @@ def seed(url: str, total: int, per_doc: int) -> float:
     for d in range(-(-total // per_doc)):
         n = min(per_doc, total - d * per_doc)
         with session_scope(sessions) as s:
-            doc = Document(sha256=f"{d:064x}", filename=f"bench-{d}.txt", format="txt", size=1, status="processing")
+            doc = Document(
+                sha256=f"{d:064x}", filename=f"bench-{d}.txt", format="txt", size=1, status="processing"
+            )
             s.add(doc)
             s.flush()
             store.store_tasklist(s, doc, synthetic_tasklist(d, n), date(2025, 1, 1))
@@ -92,8 +142,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(ms: list[float]) -> dict[str, float]:
-    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(pct(ms, 0.95), 1),
-            "max_ms": round(max(ms), 1)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(pct(ms, 0.95), 1),
+        "max_ms": round(max(ms), 1),
+    }
 
 
 def main() -> None:
@@ -104,23 +158,49 @@ def main() -> None:
     ap.add_argument("--concurrent-uploads", type=int, default=40, help="uploads for the throughput run")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        " in a throwaway schema, dropped afterwards",
+    )
     ap.add_argument("--time-limit", type=float, default=300.0, help="stop each phase after this many seconds")
     args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
+    env = {**os.environ, "KEHOACH_DATA_DIR": str(tmp), "KEHOACH_AUTH": "off"}
+    schema = None
+    if args.postgres:
+        import psycopg
 
+        schema = f"kehoach_bench_{os.getpid()}"
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        env["KEHOACH_DATABASE_URL"] = (
+            f"{args.postgres}{'&' if '?' in args.postgres else '?'}options=-csearch_path%3D{schema}"
+        )
+    try:
+        run(args, env, tmp)
+    finally:
+        if schema:
+            with psycopg.connect(args.postgres, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def run(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> None:
     import httpx
 
     from extractors.pipeline import extract_bytes
 
-    tmp = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
-    env = {**os.environ, "KEHOACH_DATA_DIR": str(tmp), "KEHOACH_AUTH": "off"}
     url = env.get("KEHOACH_DATABASE_URL") or f"sqlite:///{tmp / 'kehoach.sqlite3'}"
-    seed_s = seed(url.replace("postgresql://", "postgresql+psycopg://"), args.obligations, args.per_doc)
+    url = url.replace("postgresql://", "postgresql+psycopg://")
+    seed_s = seed(url, args.obligations, args.per_doc)
     print(f"seeded {args.obligations} obligations in {seed_s:.1f} s", file=sys.stderr)
 
     base_text = SAMPLE.read_text(encoding="utf-8")
     pad = "\n\nGhi chú bổ sung: các cơ quan, đơn vị triển khai thực hiện nghiêm túc kế hoạch này."
     while len(base_text.encode()) < 40 * 1024:
         base_text += pad
+
     def plan_bytes(i: int) -> bytes:
         return (base_text + f"\n\nMã kiểm thử {i}.\n").encode("utf-8")
 
@@ -133,9 +213,23 @@ def main() -> None:
     port = free_port()
     cpus = sorted(os.sched_getaffinity(0))[: args.cores]
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, preexec_fn=lambda: os.sched_setaffinity(0, cpus))
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "service.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        preexec_fn=lambda: os.sched_setaffinity(0, cpus),
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=60) as c:
@@ -176,8 +270,9 @@ def main() -> None:
 
         def one(i: int) -> int:
             with httpx.Client(base_url=base, timeout=120) as cc:
-                return cc.post("/documents", files={"file": (f"c-{i}.txt", plan_bytes(100_000 + i), "text/plain")}
-                               ).status_code
+                return cc.post(
+                    "/documents", files={"file": (f"c-{i}.txt", plan_bytes(100_000 + i), "text/plain")}
+                ).status_code
 
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -189,7 +284,9 @@ def main() -> None:
         server.wait(timeout=20)
 
     result = {
-        "database": url.split("://")[0], "server_cores": len(cpus), "obligations_stored": obs_total,
+        "database": url.split("://")[0].split("+")[0],
+        "server_cores": len(cpus),
+        "obligations_stored": obs_total,
         "upload_size_kb": round(size_kb, 1),
         "post_documents_40kb": summary(up),
         "pipeline_in_process_ms_p50": round(statistics.median(peer), 1),

@@ -161,13 +161,25 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False) -> 
             generic = True
         else:
             return None
-    return _continue_name(tokens, j, i), generic
+    named_part = any(tokens[k].capitalized for k in range(i + 1, j))  # "Các Khối thi đua"
+    return _continue_name(tokens, j, i, generic and not named_part), generic
 
 
-def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
-    """Extend a name through its words until the action, a stop word or punctuation."""
+_LINKS = frozenset("thuộc của trong trên tại".split())
+
+
+def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = False) -> int:
+    """Extend a name through its words until the action, a stop word or punctuation.
+
+    A named body goes on through capitalised words and the lower-case syllables that follow them
+    ("Sở Y tế", "Hội Cựu chiến binh"); a group ("các cơ quan, đơn vị") only through known modifiers
+    ("liên quan", "trực thuộc", "trên địa bàn huyện", "các cấp"), so an unknown word ends it: in
+    Vietnamese the action follows the subject.
+    """
     tb = _tables()
     n = len(tokens)
+    lower_run = 0
+    after_link = 0  # words read since "thuộc / của / trong …": a modifier phrase
     while j < n and j - start < 18:
         t = tokens[j]
         if not t.is_word:
@@ -187,9 +199,12 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
         m = tb.name_words.match(tokens, j)
         if m:
             j += m
+            lower_run = 0
             continue
         if t.capitalized:
             j += 1
+            lower_run = 0
+            generic = False  # "các thành viên Hội đồng Thi đua": a named part follows
             continue
         q = tb.quantifiers.match(tokens, j)
         if q:
@@ -198,8 +213,12 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
             if g or adm:
                 j += q + max(g, adm)
                 continue
-            if j > 0 and tokens[j - 1].low in ("thuộc", "của", "trong", "trên", "tại"):
+            if j + q < n and tokens[j + q].capitalized and not generic:  # "Ban Quản lý các Khu chế xuất"
+                j += q
+                continue
+            if j > 0 and tokens[j - 1].low in _LINKS:
                 j += q  # "các cơ quan thuộc các lĩnh vực còn lại"
+                after_link = 1
                 continue
             break
         a = tb.admin_phrases.match(tokens, j)
@@ -210,7 +229,23 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int) -> int:
             break
         if t.text[0].isdigit():
             break
+        if t.low in _LINKS:
+            j += 1
+            after_link = 1
+            continue
+        if after_link and after_link <= 4:
+            after_link += 1
+            j += 1
+            continue
+        if generic:
+            break
+        lower_run += 1
+        if lower_run > 2 and not (j > 0 and tokens[j - 1].low in _LINKS):
+            break
         j += 1
+    # never end on a linking word before the action ("các cơ quan thuộc xây dựng" → "các cơ quan")
+    while j > start + 1 and tokens[j - 1].low in _LINKS and j < n and tokens[j].is_word:
+        j -= 1
     return j
 
 
@@ -239,7 +274,7 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
             ends_group = tb.groups.match(tokens, hi - 1) == 1 or tokens[hi - 1].low in tb.admin
             if (b and lower and b == tb.groups.match(tokens, nxt) and (generic or ends_group)
                     and not tb.quantifiers.match(tokens, nxt)):
-                end = _continue_name(tokens, nxt + b, nxt)
+                end = _continue_name(tokens, nxt + b, nxt, True)
                 actors[-1] = (lo, end, generic)
                 j = end
                 continue
@@ -250,6 +285,13 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
                 j = end
                 continue
             if generic and lower and tb.name_words.match(tokens, nxt):  # "các phòng, đơn vị thuộc, trực thuộc Sở"
+                end = _continue_name(tokens, nxt, nxt, True)
+                actors[-1] = (lo, end, generic)
+                j = end
+                continue
+            if (not generic and nxt < n and tokens[nxt].capitalized and not tb.heads.match(tokens, nxt)
+                    and not tb.not_starts.match(tokens, nxt) and tokens[hi - 1].capitalized):
+                # a comma inside a name: "Sở Văn hóa, Thể thao và Du lịch"
                 end = _continue_name(tokens, nxt, nxt)
                 actors[-1] = (lo, end, generic)
                 j = end

@@ -86,19 +86,28 @@ def _decode(text: str, encoding: Encoding) -> str:
 
 _ASCII_UPPER = re.compile(r"[A-Z]")
 _ASCII_LOWER = re.compile(r"[a-z]")
+_WORD_ANY = re.compile(r"[^\W\d_]+")
 
 
 def _restore_caps(line: str) -> str:
-    """.VnTimeH shows every letter upper case but stores toned letters as lower-case codes."""
-    if len(_ASCII_UPPER.findall(line)) >= 4 and not _ASCII_LOWER.search(line):
+    """.VnTimeH shows every letter upper case but stores toned letters as lower-case codes.
+
+    A word whose plain letters are all capitals (two or more) is upper-cased; on a line where
+    every such word is, and no word has a lower-case plain letter, short words ("X·") follow.
+    """
+    words = _WORD_ANY.findall(line)
+    if not words or any(_ASCII_LOWER.search(w) for w in words):
+        return re.sub(r"[^\W\d_]+", lambda m: _caps_word(m.group(0)), line)
+    decoded = [w for w in words if not w.isascii()]
+    if any(len(_ASCII_UPPER.findall(w)) >= 2 for w in decoded):
         return line.upper()
-    return re.sub(
-        r"[^\W\d_]+",
-        lambda m: m.group(0).upper()
-        if len(_ASCII_UPPER.findall(m.group(0))) >= 2 and not _ASCII_LOWER.search(m.group(0))
-        else m.group(0),
-        line,
-    )
+    return line
+
+
+def _caps_word(word: str) -> str:
+    if not word.isascii() and len(_ASCII_UPPER.findall(word)) >= 2 and not _ASCII_LOWER.search(word):
+        return word.upper()
+    return word
 
 
 def decode_legacy(text: str, encoding: Encoding) -> str:
@@ -191,3 +200,32 @@ def fix_legacy_encoding(text: str) -> str:
         return text
     found = detect_legacy_encoding(text)
     return text if found is None else found[1]
+
+
+_VNI_FONT = re.compile(r"^vni[-_ ]", re.IGNORECASE)
+
+
+def encoding_for_font(font_name: str | None) -> Encoding | None:
+    """The legacy encoding a font name implies (".VnTime" → tcvn3, "VNI-Times" → vni), else None.
+
+    >>> encoding_for_font(".VnTimeH"), encoding_for_font("VNI-Times"), encoding_for_font("Times New Roman")
+    ('tcvn3', 'vni', None)
+    """
+    if not font_name:
+        return None
+    name = font_name.strip()
+    if _VNI_FONT.match(name):
+        return "vni"
+    return "tcvn3" if name.lower().startswith(".vn") else None
+
+
+def fix_run(text: str, font_name: str | None) -> str:
+    """For DOCX runs: convert by the run's font when it names a legacy font, else by detection.
+
+    >>> fix_run("ViÖt Nam", ".VnTime")
+    'Việt Nam'
+    """
+    encoding = encoding_for_font(font_name)
+    if encoding is not None:
+        return unicodedata.normalize("NFC", decode_legacy(text, encoding))
+    return fix_legacy_encoding(text)

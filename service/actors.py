@@ -4,6 +4,7 @@ The key is :func:`ingest.normalize.fold` of the name, with "&" read as "và",
 punctuation dropped, abbreviations expanded from ``data/abbreviations.tsv`` and
 the filler word "và" removed, so "Phòng GD&ĐT" meets "Phòng Giáo dục và Đào tạo".
 """
+
 from __future__ import annotations
 
 import re

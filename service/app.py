@@ -5,13 +5,13 @@
 >>> app.title
 'kehoach'
 """
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -49,8 +49,12 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         finally:
             stop(state)
 
-    app = FastAPI(title="kehoach", version="0.1.0", lifespan=lifespan,
-                  description="Vietnamese government plans (Kế hoạch) turned into task lists: upload, review, export.")
+    app = FastAPI(
+        title="kehoach",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Vietnamese government plans (Kế hoạch) turned into task lists: upload, review, export.",
+    )
 
     @app.exception_handler(ServiceError)
     async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -64,10 +68,16 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     @app.middleware("http")
     async def _upload_size(request: Request, call_next: Any) -> Any:
         length = request.headers.get("content-length")
-        if request.method == "POST" and request.url.path.rstrip("/").endswith("/documents") and length \
-                and length.isdigit() and int(length) > settings.max_upload_bytes + 1024 * 1024:
-            err = ServiceError("file_too_large", size_mb=int(length) / 1048576,
-                               limit_mb=settings.max_upload_bytes / 1048576)
+        if (
+            request.method == "POST"
+            and request.url.path.rstrip("/").endswith("/documents")
+            and length
+            and length.isdigit()
+            and int(length) > settings.max_upload_bytes + 1024 * 1024
+        ):
+            err = ServiceError(
+                "file_too_large", size_mb=int(length) / 1048576, limit_mb=settings.max_upload_bytes / 1048576
+            )
             return JSONResponse(err.body(), status_code=err.status)
         return await call_next(request)
 
@@ -100,14 +110,20 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine)
     sessions = make_sessionmaker(engine)
-    hooks = WebhookDispatcher(sessions, retries=settings.webhook_retries, backoff_s=settings.webhook_backoff_s,
-                              timeout_s=settings.webhook_timeout_s)
+    hooks = WebhookDispatcher(
+        sessions,
+        retries=settings.webhook_retries,
+        backoff_s=settings.webhook_backoff_s,
+        timeout_s=settings.webhook_timeout_s,
+    )
     ext = extractor or default_extractor
     runner = JobRunner(sessions, settings.originals_dir, ext, notify=hooks.emit, workers=settings.workers)
     recovered = runner.recover()
     if recovered:
         log.info("re-queued %d unfinished jobs", recovered)
-    return AppState(settings=settings, engine=engine, sessions=sessions, runner=runner, webhooks=hooks, extractor=ext)
+    return AppState(
+        settings=settings, engine=engine, sessions=sessions, runner=runner, webhooks=hooks, extractor=ext
+    )
 
 
 def stop(state: AppState) -> None:

@@ -1,4 +1,5 @@
 """API tokens with roles (reader < editor < admin); only their sha256 is stored."""
+
 from __future__ import annotations
 
 import hashlib

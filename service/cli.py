@@ -2,6 +2,7 @@
 
 The main CLI mounts these with :func:`register`; ``python -m service.cli`` runs them alone.
 """
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -12,7 +13,9 @@ token_app = typer.Typer(help="API tokens (roles: reader, editor, admin).", no_ar
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="address to listen on; tokens are required off loopback")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="address to listen on; tokens are required off loopback")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="background processing threads")] = 1,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
@@ -26,9 +29,13 @@ def serve(
     settings = Settings(host=host, port=port, workers=workers)
     where = settings.database_url and settings.sqlalchemy_url.split("@")[-1] or settings.sqlalchemy_url
     typer.echo(f"kehoach: data in {settings.data_dir}; database {where}")
-    typer.echo(f"kehoach: API tokens {'required' if settings.auth_enabled else 'not required'}"
-               f"{' (reads are public)' if settings.auth_enabled and settings.public_read else ''}")
-    typer.echo(f"kehoach: open http://{'[' + host + ']' if ':' in host else host}:{port}/  (API docs at /docs)")
+    typer.echo(
+        f"kehoach: API tokens {'required' if settings.auth_enabled else 'not required'}"
+        f"{' (reads are public)' if settings.auth_enabled and settings.public_read else ''}"
+    )
+    typer.echo(
+        f"kehoach: open http://{'[' + host + ']' if ':' in host else host}:{port}/  (API docs at /docs)"
+    )
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
 
 

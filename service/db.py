@@ -1,4 +1,5 @@
 """Engine, sessions and migrations. SQLite by default, PostgreSQL when KEHOACH_DATABASE_URL says so."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

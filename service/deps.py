@@ -1,4 +1,5 @@
 """FastAPI dependencies: the app state, a DB session per request, the caller's role, the filter."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -102,7 +103,9 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def obligation_filter(
-    actor: Annotated[list[str] | None, Query(description="lead body; 'Phòng NV' = 'phong noi vu' = 'Phòng Nội vụ'")] = None,
+    actor: Annotated[
+        list[str] | None, Query(description="lead body; 'Phòng NV' = 'phong noi vu' = 'Phòng Nội vụ'")
+    ] = None,
     co_actor: Annotated[list[str] | None, Query(description="co-operating body")] = None,
     document: Annotated[list[int] | None, Query(description="document id")] = None,
     due_from: Annotated[date | None, Query(description="a due date on or after (YYYY-MM-DD)")] = None,
@@ -110,7 +113,9 @@ def obligation_filter(
     recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
     status: Annotated[list[str] | None, Query(description="todo, in_progress, done, not_applicable")] = None,
     q: Annotated[str | None, Query(description="full text, diacritics optional")] = None,
-    corrected: Annotated[bool | None, Query(description="only corrected (true) or uncorrected (false)")] = None,
+    corrected: Annotated[
+        bool | None, Query(description="only corrected (true) or uncorrected (false)")
+    ] = None,
 ) -> ObligationFilter:
     statuses = _split(status)
     bad = [s for s in statuses if s not in STATUSES]
@@ -121,12 +126,22 @@ def obligation_filter(
 
     bad = [r for r in recs if r not in (*RECURRENCES, "none")]
     if bad:
-        raise ServiceError("bad_filter", detail=f"unknown recurrence {bad[0]!r}; use {', '.join(RECURRENCES)}, none")
+        raise ServiceError(
+            "bad_filter", detail=f"unknown recurrence {bad[0]!r}; use {', '.join(RECURRENCES)}, none"
+        )
     if due_from and due_to and due_from > due_to:
         raise ServiceError("bad_filter", detail="due_from is after due_to")
-    return ObligationFilter(actor=_split(actor), co_actor=_split(co_actor), document=list(document or []),
-                            due_from=due_from, due_to=due_to, recurrence=recs, status=statuses,
-                            q=q.strip() if q and q.strip() else None, corrected=corrected)
+    return ObligationFilter(
+        actor=_split(actor),
+        co_actor=_split(co_actor),
+        document=list(document or []),
+        due_from=due_from,
+        due_to=due_to,
+        recurrence=recs,
+        status=statuses,
+        q=q.strip() if q and q.strip() else None,
+        corrected=corrected,
+    )
 
 
 FilterDep = Annotated[ObligationFilter, Depends(obligation_filter)]

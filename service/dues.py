@@ -6,6 +6,7 @@
 >>> due_dates({"quarter": 2, "year": 2025}, 2025, 2025)
 [datetime.date(2025, 6, 30)]
 """
+
 from __future__ import annotations
 
 import calendar
@@ -14,8 +15,14 @@ from typing import Any
 
 MAX_OCCURRENCES = 400
 RECURRENCES = ("yearly", "half-yearly", "quarterly", "monthly", "weekly", "daily")
-_FREQ = {"yearly": "FREQ=YEARLY", "half-yearly": "FREQ=MONTHLY;INTERVAL=6", "quarterly": "FREQ=MONTHLY;INTERVAL=3",
-         "monthly": "FREQ=MONTHLY", "weekly": "FREQ=WEEKLY", "daily": "FREQ=DAILY"}
+_FREQ = {
+    "yearly": "FREQ=YEARLY",
+    "half-yearly": "FREQ=MONTHLY;INTERVAL=6",
+    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
+    "monthly": "FREQ=MONTHLY",
+    "weekly": "FREQ=WEEKLY",
+    "daily": "FREQ=DAILY",
+}
 
 
 def _iso(value: Any) -> date | None:
@@ -73,7 +80,11 @@ def fixed_due(deadline: dict[str, Any], first_year: int) -> date | None:
     if fixed:
         return fixed
     year = _int(deadline.get("year")) or first_year
-    quarter, month, day = _int(deadline.get("quarter")), _int(deadline.get("month")), _int(deadline.get("day"))
+    quarter, month, day = (
+        _int(deadline.get("quarter")),
+        _int(deadline.get("month")),
+        _int(deadline.get("day")),
+    )
     try:
         if quarter and 1 <= quarter <= 4:
             return _end_of_month(year, quarter * 3)

@@ -3,6 +3,7 @@
 An error body is always ``{"error": code, "message": …, "message_vi": …}``;
 ingest errors keep their own (English) detail and get a Vietnamese lead-in.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,32 +11,55 @@ from typing import Any
 # code -> (HTTP status, English, Vietnamese); messages are str.format templates
 MESSAGES: dict[str, tuple[int, str, str]] = {
     "not_found": (404, "{what} {id} does not exist", "Không tìm thấy {what_vi} {id}"),
-    "auth_required": (401, "an API token is required (Authorization: Bearer …)",
-                      "Cần mã truy cập (API token) để thực hiện thao tác này"),
+    "auth_required": (
+        401,
+        "an API token is required (Authorization: Bearer …)",
+        "Cần mã truy cập (API token) để thực hiện thao tác này",
+    ),
     "bad_token": (401, "this API token is unknown or revoked", "Mã truy cập không hợp lệ hoặc đã bị thu hồi"),
-    "forbidden": (403, "this action needs the {role} role; your token is {have}",
-                  "Thao tác cần quyền {role_vi}; mã truy cập của bạn chỉ có quyền {have_vi}"),
+    "forbidden": (
+        403,
+        "this action needs the {role} role; your token is {have}",
+        "Thao tác cần quyền {role_vi}; mã truy cập của bạn chỉ có quyền {have_vi}",
+    ),
     "no_file": (400, "no file was sent (multipart field 'file')", "Chưa chọn tệp để tải lên"),
-    "file_too_large": (413, "the file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit",
-                       "Tệp dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.0f} MB"),
+    "file_too_large": (
+        413,
+        "the file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit",
+        "Tệp dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.0f} MB",
+    ),
     "empty_file": (400, "the file is empty", "Tệp rỗng"),
-    "unsupported_format": (415, "unsupported file type {ext}; accepted: {accepted}",
-                           "Không hỗ trợ loại tệp {ext}; chỉ nhận: {accepted}"),
-    "type_mismatch": (415, "the file is named {name} but its content is not {fmt}",
-                      "Tệp {name} không phải là tệp {fmt} hợp lệ"),
+    "unsupported_format": (
+        415,
+        "unsupported file type {ext}; accepted: {accepted}",
+        "Không hỗ trợ loại tệp {ext}; chỉ nhận: {accepted}",
+    ),
+    "type_mismatch": (
+        415,
+        "the file is named {name} but its content is not {fmt}",
+        "Tệp {name} không phải là tệp {fmt} hợp lệ",
+    ),
     "corrupt_file": (422, "{detail}", "Tệp bị hỏng hoặc không đọc được: {detail}"),
     "encrypted_file": (422, "{detail}", "Tệp được đặt mật khẩu, không đọc được: {detail}"),
     "unreadable_text": (422, "{detail}", "Không nhận ra văn bản tiếng Việt trong tệp: {detail}"),
     "missing_dependency": (422, "{detail}", "Máy chủ thiếu công cụ cần thiết để đọc tệp này: {detail}"),
     "ingest_error": (422, "{detail}", "Không đọc được tệp: {detail}"),
-    "extract_error": (422, "the task list could not be extracted ({detail})",
-                      "Không trích xuất được danh sách nhiệm vụ ({detail})"),
+    "extract_error": (
+        422,
+        "the task list could not be extracted ({detail})",
+        "Không trích xuất được danh sách nhiệm vụ ({detail})",
+    ),
     "invalid_field": (422, "{field}: {detail}", "Trường {field} không hợp lệ: {detail}"),
     "bad_filter": (422, "{detail}", "Bộ lọc không hợp lệ: {detail}"),
 }
 
-WHAT_VI = {"document": "văn bản", "obligation": "nhiệm vụ", "job": "tác vụ", "token": "mã truy cập",
-           "webhook": "webhook"}
+WHAT_VI = {
+    "document": "văn bản",
+    "obligation": "nhiệm vụ",
+    "job": "tác vụ",
+    "token": "mã truy cập",
+    "webhook": "webhook",
+}
 ROLE_VI = {"reader": "đọc", "editor": "biên tập", "admin": "quản trị", "anonymous": "khách"}
 
 

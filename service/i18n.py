@@ -1,4 +1,5 @@
 """Wording in Vietnamese (default) and English, from ``data/i18n.yaml``; dates as dd/mm/yyyy."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -48,7 +49,7 @@ def fmt_date(value: date | datetime | str | None, lang: str = "vi") -> str:
         try:
             value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M") if lang == "vi" else value.strftime("%Y-%m-%d %H:%M")
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()

@@ -3,6 +3,7 @@
 A job that fails leaves no half-written rows: its document is removed (unless it
 was a reprocessing of a stored plan) and the job keeps the error for ``GET /jobs/{id}``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,8 +63,14 @@ def tasklist_of(data: bytes, filename: str, extractor: Extractor) -> dict[str, A
 class JobRunner:
     """Runs processing jobs on a small thread pool (or inline, for small text files)."""
 
-    def __init__(self, sessions: sessionmaker[Session], originals: Path, extractor: Extractor,
-                 notify: Notify | None = None, workers: int = 1) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        originals: Path,
+        extractor: Extractor,
+        notify: Notify | None = None,
+        workers: int = 1,
+    ) -> None:
         self.sessions = sessions
         self.originals = originals
         self.extractor = extractor
@@ -117,8 +124,13 @@ class JobRunner:
             self._fail(job_id, doc_id, sha, err, keep_document=kind == "reprocess")
             return
         except OSError as exc:
-            self._fail(job_id, doc_id, sha, ServiceError("ingest_error", detail=f"stored original unreadable: {exc}"),
-                       keep_document=True)
+            self._fail(
+                job_id,
+                doc_id,
+                sha,
+                ServiceError("ingest_error", detail=f"stored original unreadable: {exc}"),
+                keep_document=True,
+            )
             return
         with session_scope(self.sessions) as s:
             doc = s.get(Document, doc_id) if doc_id is not None else None
@@ -136,12 +148,18 @@ class JobRunner:
             event = "obligations.replaced" if kind == "reprocess" else "obligations.created"
             self.notify(event, {"document": brief, "obligation_ids": ids})
 
-    def _fail(self, job_id: str, doc_id: int | None, sha: str, err: ServiceError, *, keep_document: bool) -> None:
+    def _fail(
+        self, job_id: str, doc_id: int | None, sha: str, err: ServiceError, *, keep_document: bool
+    ) -> None:
         with session_scope(self.sessions) as s:
             job = s.get(Job, job_id)
             if job is not None:
                 job.status, job.finished_at = "failed", utcnow()
-                job.error_code, job.error_message, job.error_message_vi = err.code, err.message, err.message_vi
+                job.error_code, job.error_message, job.error_message_vi = (
+                    err.code,
+                    err.message,
+                    err.message_vi,
+                )
             if not keep_document and doc_id is not None:
                 doc = s.get(Document, doc_id)
                 if doc is not None:

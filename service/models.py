@@ -4,9 +4,10 @@
 ``corrections`` holds each reviewer edit with who and when; ``obligations.effective``
 and the ``ob_actors`` / ``ob_dues`` index rows are derived from both, for querying.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
@@ -14,7 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -23,7 +24,9 @@ class Base(DeclarativeBase):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused: links and calendars keep pointing right
+    __table_args__ = {
+        "sqlite_autoincrement": True
+    }  # ids never reused: links and calendars keep pointing right
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -50,8 +53,11 @@ class Document(Base):
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     references: Mapped[list[Reference]] = relationship(
-        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Reference.position")
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Reference.position",
+    )
 
 
 class Reference(Base):
@@ -74,7 +80,10 @@ class Reference(Base):
 
 class Obligation(Base):
     __tablename__ = "obligations"
-    __table_args__ = (Index("ix_obligations_document_seq", "document_id", "seq"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        Index("ix_obligations_document_seq", "document_id", "seq"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

@@ -4,6 +4,7 @@ Obligation answers carry the ``plan-obligations/1`` obligation fields (its ``id`
 such as "ob-0007" is called ``key`` here; ``id`` is the database id used in URLs),
 plus ``document_id`` and the review state.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -126,7 +127,9 @@ class ObligationPublic(BaseModel):
     confidence: float | None = None
     status: Status = "todo"
     corrected: bool = False
-    next_due: date | None = Field(None, description="next due date from today; the last one when all have passed")
+    next_due: date | None = Field(
+        None, description="next due date from today; the last one when all have passed"
+    )
     due_state: Literal["overdue", "due_soon", "upcoming"] | None = None
 
 
@@ -236,7 +239,9 @@ class ReferencePublic(BaseModel):
 
 
 class DocumentDetail(DocumentPublic):
-    meta: dict[str, Any] = Field(default_factory=dict, description="the contract's document part, without text")
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="the contract's document part, without text"
+    )
     sections: list[dict[str, Any]] = Field(default_factory=list)
     references: list[ReferencePublic] = Field(default_factory=list)
     links: DocumentLinks = Field(default_factory=DocumentLinks)

@@ -3,6 +3,7 @@
 >>> Settings(database_url="sqlite://", data_dir="/tmp/x").auth_enabled
 False
 """
+
 from __future__ import annotations
 
 import ipaddress

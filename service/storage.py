@@ -1,4 +1,5 @@
 """Uploaded originals, stored by sha256 under ``<data_dir>/originals/ab/abcdef…`` before processing."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ The pipeline's output is stored as is (``Obligation.machine``); reviewers' edits
 are :class:`~service.models.Correction` rows, re-attached by obligation text
 when a plan is processed again. Everything the API filters on is derived here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,6 +60,7 @@ def _date(value: Any) -> date | None:
 
 # ---------------------------------------------------------------- writing task lists
 
+
 def fill_metadata(doc: Document, meta: dict[str, Any], sections: list[Any]) -> None:
     """Copy the contract's ``document`` part onto the row (text kept apart from the rest)."""
     period = meta.get("period") if isinstance(meta.get("period"), dict) else None
@@ -75,9 +77,17 @@ def fill_metadata(doc: Document, meta: dict[str, Any], sections: list[Any]) -> N
     doc.period_start = (period or {}).get("start")
     doc.period_end = (period or {}).get("end")
     doc.references = [
-        Reference(position=i, kind=r.get("kind"), number=r.get("number"), number_key=number_key(r.get("number")),
-                  date=r.get("date"), issuer=r.get("issuer"), text=r.get("text"))
-        for i, r in enumerate(meta.get("references") or []) if isinstance(r, dict)
+        Reference(
+            position=i,
+            kind=r.get("kind"),
+            number=r.get("number"),
+            number_key=number_key(r.get("number")),
+            date=r.get("date"),
+            issuer=r.get("issuer"),
+            text=r.get("text"),
+        )
+        for i, r in enumerate(meta.get("references") or [])
+        if isinstance(r, dict)
     ]
 
 
@@ -88,8 +98,13 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
     """
     fill_metadata(doc, tasklist.get("document") or {}, tasklist.get("sections") or [])
     session.execute(delete(Obligation).where(Obligation.document_id == doc.id))
-    corrections = list(session.scalars(
-        select(Correction).where(Correction.document_id == doc.id).order_by(Correction.created_at, Correction.id)))
+    corrections = list(
+        session.scalars(
+            select(Correction)
+            .where(Correction.document_id == doc.id)
+            .order_by(Correction.created_at, Correction.id)
+        )
+    )
     machine_obs = [o for o in tasklist.get("obligations") or [] if isinstance(o, dict)]
     hashes = [text_hash(o.get("text") or "") for o in machine_obs]
     by_hash: dict[str, list[Correction]] = defaultdict(list)
@@ -106,8 +121,16 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
         for c in attached:
             c.ob_key, c.text_hash = key, h
         span = ob.get("span") or [0, 0]
-        row = Obligation(document_id=doc.id, key=key, seq=seq, section=ob.get("section"),
-                         span_start=int(span[0]), span_end=int(span[1]), text_hash=h, machine=ob)
+        row = Obligation(
+            document_id=doc.id,
+            key=key,
+            seq=seq,
+            section=ob.get("section"),
+            span_start=int(span[0]),
+            span_end=int(span[1]),
+            text_hash=h,
+            machine=ob,
+        )
         rows.append((row, attached))
     years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
     for row, attached in rows:
@@ -144,9 +167,16 @@ def index_rows(session: Session, row: Obligation, years: tuple[int, int]) -> Non
         session.execute(delete(ObligationActor).where(ObligationActor.obligation_id == row.id))
         session.execute(delete(ObligationDue).where(ObligationDue.obligation_id == row.id))
     eff = row.effective
-    names = [("actor", n) for n in eff.get("actors") or []] + [("co_actor", n) for n in eff.get("co_actors") or []]
-    session.add_all([ObligationActor(obligation_id=row.id, role=role, name=str(n)[:512], key=actor_key(str(n))[:512])
-                     for role, n in names if str(n).strip()])
+    names = [("actor", n) for n in eff.get("actors") or []] + [
+        ("co_actor", n) for n in eff.get("co_actors") or []
+    ]
+    session.add_all(
+        [
+            ObligationActor(obligation_id=row.id, role=role, name=str(n)[:512], key=actor_key(str(n))[:512])
+            for role, n in names
+            if str(n).strip()
+        ]
+    )
     deadline = eff.get("deadline") if isinstance(eff.get("deadline"), dict) else None
     rule = dues.rrule_of(deadline)
     first, last = dues.recurrence_years(*years) if rule else years
@@ -155,16 +185,34 @@ def index_rows(session: Session, row: Obligation, years: tuple[int, int]) -> Non
     row.due = dates[0] if dates else None
     rec = (deadline or {}).get("recurrence")
     row.recurrence = rec if isinstance(rec, str) else None
-    parts = [eff.get("text"), eff.get("action"), *(n for _, n in names),
-             (deadline or {}).get("text"), ((eff.get("quota") or {}) if isinstance(eff.get("quota"), dict) else {}).get("text")]
+    parts = [
+        eff.get("text"),
+        eff.get("action"),
+        *(n for _, n in names),
+        (deadline or {}).get("text"),
+        ((eff.get("quota") or {}) if isinstance(eff.get("quota"), dict) else {}).get("text"),
+    ]
     row.search = " " + text_key(" ".join(str(p) for p in parts if p)) + " "
 
 
-def correct(session: Session, row: Obligation, doc: Document, fields: dict[str, Any], author: str,
-            note: str | None, today: date) -> Correction:
+def correct(
+    session: Session,
+    row: Obligation,
+    doc: Document,
+    fields: dict[str, Any],
+    author: str,
+    note: str | None,
+    today: date,
+) -> Correction:
     """Store a reviewer's correction beside the machine output and refresh the derived rows."""
-    correction = Correction(document_id=row.document_id, ob_key=row.key, text_hash=row.text_hash,
-                            fields=fields, author=author, note=note)
+    correction = Correction(
+        document_id=row.document_id,
+        ob_key=row.key,
+        text_hash=row.text_hash,
+        fields=fields,
+        author=author,
+        note=note,
+    )
     session.add(correction)
     session.flush()
     history = corrections_of(session, row)
@@ -175,12 +223,17 @@ def correct(session: Session, row: Obligation, doc: Document, fields: dict[str, 
 
 
 def corrections_of(session: Session, row: Obligation) -> list[Correction]:
-    return list(session.scalars(
-        select(Correction).where(Correction.document_id == row.document_id, Correction.text_hash == row.text_hash)
-        .order_by(Correction.created_at, Correction.id)))
+    return list(
+        session.scalars(
+            select(Correction)
+            .where(Correction.document_id == row.document_id, Correction.text_hash == row.text_hash)
+            .order_by(Correction.created_at, Correction.id)
+        )
+    )
 
 
 # ---------------------------------------------------------------- querying obligations
+
 
 @dataclass
 class ObligationFilter:
@@ -200,9 +253,15 @@ class ObligationFilter:
             keys = [k for k in (actor_key(n) for n in names) if k]
             if keys:
                 padded = literal(" ") + ObligationActor.key + literal(" ")
-                conds.append(select(ObligationActor.id).where(
-                    ObligationActor.obligation_id == Obligation.id, ObligationActor.role == role,
-                    or_(*(padded.contains(f" {k} ", autoescape=True) for k in keys))).exists())
+                conds.append(
+                    select(ObligationActor.id)
+                    .where(
+                        ObligationActor.obligation_id == Obligation.id,
+                        ObligationActor.role == role,
+                        or_(*(padded.contains(f" {k} ", autoescape=True) for k in keys)),
+                    )
+                    .exists()
+                )
         if self.document:
             conds.append(Obligation.document_id.in_(self.document))
         if self.due_from or self.due_to:
@@ -227,16 +286,25 @@ class ObligationFilter:
         return conds
 
 
-def query_obligations(session: Session, flt: ObligationFilter, *, limit: int | None, offset: int = 0,
-                      sort: str = "document") -> tuple[list[tuple[Obligation, Document]], int]:
+def query_obligations(
+    session: Session, flt: ObligationFilter, *, limit: int | None, offset: int = 0, sort: str = "document"
+) -> tuple[list[tuple[Obligation, Document]], int]:
     """One page of matching obligations with their documents, and the total count."""
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
     total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
-    order = ([Obligation.due.is_(None), Obligation.due, Obligation.document_id, Obligation.seq] if sort == "due"
-             else [Obligation.document_id, Obligation.seq])
-    stmt = (select(Obligation, Document).join(Document, Document.id == Obligation.document_id)
-            .where(where).order_by(*order).offset(offset))
+    order = (
+        [Obligation.due.is_(None), Obligation.due, Obligation.document_id, Obligation.seq]
+        if sort == "due"
+        else [Obligation.document_id, Obligation.seq]
+    )
+    stmt = (
+        select(Obligation, Document)
+        .join(Document, Document.id == Obligation.document_id)
+        .where(where)
+        .order_by(*order)
+        .offset(offset)
+    )
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)
@@ -246,19 +314,29 @@ def due_info(session: Session, ids: list[int], today: date) -> dict[int, tuple[d
     """For each obligation: (next due date on or after today, last due date before today)."""
     out: dict[int, tuple[date | None, date | None]] = {i: (None, None) for i in ids}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        nxt = dict(session.execute(select(ObligationDue.obligation_id, func.min(ObligationDue.due))
-                                   .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today)
-                                   .group_by(ObligationDue.obligation_id)).all())
-        last = dict(session.execute(select(ObligationDue.obligation_id, func.max(ObligationDue.due))
-                                    .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today)
-                                    .group_by(ObligationDue.obligation_id)).all())
+        chunk = ids[start : start + 500]
+        nxt = dict(
+            session.execute(
+                select(ObligationDue.obligation_id, func.min(ObligationDue.due))
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today)
+                .group_by(ObligationDue.obligation_id)
+            ).all()
+        )
+        last = dict(
+            session.execute(
+                select(ObligationDue.obligation_id, func.max(ObligationDue.due))
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today)
+                .group_by(ObligationDue.obligation_id)
+            ).all()
+        )
         for i in chunk:
             out[i] = (nxt.get(i), last.get(i))
     return out
 
 
-def due_state(status: str, next_due: date | None, last_due: date | None, today: date, soon_days: int) -> str | None:
+def due_state(
+    status: str, next_due: date | None, last_due: date | None, today: date, soon_days: int
+) -> str | None:
     """overdue | due_soon | upcoming | None (done, not applicable, or no date).
 
     >>> d = date(2025, 1, 10)
@@ -274,17 +352,26 @@ def due_state(status: str, next_due: date | None, last_due: date | None, today: 
 
 # ---------------------------------------------------------------- actors and links
 
+
 def list_actors(session: Session, q: str | None = None, document: int | None = None) -> list[dict[str, Any]]:
-    """Every body named across the stored plans, with how often it leads, co-operates, and in how many plans."""
-    stmt = (select(ObligationActor.key, ObligationActor.name, ObligationActor.role, Obligation.document_id,
-                   func.count(ObligationActor.id))
-            .join(Obligation, Obligation.id == ObligationActor.obligation_id)
-            .group_by(ObligationActor.key, ObligationActor.name, ObligationActor.role, Obligation.document_id))
+    """Every body named in the stored plans: how often it leads, co-operates, and in how many plans."""
+    stmt = (
+        select(
+            ObligationActor.key,
+            ObligationActor.name,
+            ObligationActor.role,
+            Obligation.document_id,
+            func.count(ObligationActor.id),
+        )
+        .join(Obligation, Obligation.id == ObligationActor.obligation_id)
+        .group_by(ObligationActor.key, ObligationActor.name, ObligationActor.role, Obligation.document_id)
+    )
     if document is not None:
         stmt = stmt.where(Obligation.document_id == document)
     if q and actor_key(q):
-        stmt = stmt.where((literal(" ") + ObligationActor.key + literal(" ")).contains(f" {actor_key(q)} ",
-                                                                                       autoescape=True))
+        stmt = stmt.where(
+            (literal(" ") + ObligationActor.key + literal(" ")).contains(f" {actor_key(q)} ", autoescape=True)
+        )
     names: dict[str, Counter[str]] = defaultdict(Counter)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     docs: dict[str, set[int]] = defaultdict(set)
@@ -292,9 +379,18 @@ def list_actors(session: Session, q: str | None = None, document: int | None = N
         names[key][name] += n
         counts[key][role] += n
         docs[key].add(doc_id)
-    out = [{"key": key, "name": _display_name(names[key]), "names": sorted(names[key]),
-            "obligations": counts[key]["actor"], "co_obligations": counts[key]["co_actor"],
-            "documents": len(docs[key])} for key in names if key]
+    out = [
+        {
+            "key": key,
+            "name": _display_name(names[key]),
+            "names": sorted(names[key]),
+            "obligations": counts[key]["actor"],
+            "co_obligations": counts[key]["co_actor"],
+            "documents": len(docs[key]),
+        }
+        for key in names
+        if key
+    ]
     return sorted(out, key=lambda a: (-(a["obligations"] + a["co_obligations"]), a["key"]))
 
 
@@ -306,11 +402,25 @@ def _display_name(names: Counter[str]) -> str:
 def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, Any]]]:
     """Uploaded plans this one cites, and uploaded plans that cite it."""
     keys = [r.number_key for r in doc.references if r.number_key]
-    cites = [] if not keys else session.scalars(
-        select(Document).where(Document.number_key.in_(keys), Document.id != doc.id)).all()
-    cited_by = [] if not doc.number_key else session.scalars(
-        select(Document).where(Document.id.in_(select(Reference.document_id).where(
-            Reference.number_key == doc.number_key)), Document.id != doc.id).order_by(Document.id)).all()
+    cites = (
+        []
+        if not keys
+        else session.scalars(
+            select(Document).where(Document.number_key.in_(keys), Document.id != doc.id)
+        ).all()
+    )
+    cited_by = (
+        []
+        if not doc.number_key
+        else session.scalars(
+            select(Document)
+            .where(
+                Document.id.in_(select(Reference.document_id).where(Reference.number_key == doc.number_key)),
+                Document.id != doc.id,
+            )
+            .order_by(Document.id)
+        ).all()
+    )
     brief = lambda d: {"document_id": d.id, "number": d.number, "title": d.title, "filename": d.filename}  # noqa: E731
     return {"cites": [brief(d) for d in cites], "cited_by": [brief(d) for d in cited_by]}
 

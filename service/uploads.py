@@ -1,4 +1,5 @@
 """Accepting an upload: size and type checks, the original stored by sha256, a document and a job row."""
+
 from __future__ import annotations
 
 import io
@@ -40,11 +41,14 @@ def check_upload(filename: str, data: bytes, limit: int) -> str:
     try:
         fmt = detect(filename, data)
     except IngestError:
-        raise ServiceError("unsupported_format", ext=ext or "(no extension)",
-                           accepted=", ".join(supported_extensions())) from None
+        raise ServiceError(
+            "unsupported_format", ext=ext or "(no extension)", accepted=", ".join(supported_extensions())
+        ) from None
     by_ext = next((f for f in BY_NAME.values() if ext in f.extensions), None)
     if by_ext is None:
-        raise ServiceError("unsupported_format", ext=ext or "(no extension)", accepted=", ".join(supported_extensions()))
+        raise ServiceError(
+            "unsupported_format", ext=ext or "(no extension)", accepted=", ".join(supported_extensions())
+        )
     if by_ext.magic and (fmt is not by_ext or not any(m in data[:1024] for m in by_ext.magic)):
         raise ServiceError("type_mismatch", name=filename, fmt=by_ext.name.upper())
     if fmt.name == "docx":
@@ -71,8 +75,14 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
     if existing is not None:
         return Accepted(existing.id, _last_job(session, existing.id), duplicate=True, inline=False)
     storage.store_original(state.settings.originals_dir, data)
-    doc = Document(sha256=sha, filename=PurePath(filename).name[:512] or "upload", format=fmt, size=len(data),
-                   status="processing", uploaded_by=uploaded_by)
+    doc = Document(
+        sha256=sha,
+        filename=PurePath(filename).name[:512] or "upload",
+        format=fmt,
+        size=len(data),
+        status="processing",
+        uploaded_by=uploaded_by,
+    )
     session.add(doc)
     try:
         session.flush()
@@ -82,7 +92,14 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
         if existing is None:
             raise
         return Accepted(existing.id, _last_job(session, existing.id), duplicate=True, inline=False)
-    job = Job(id=new_job_id(), document_id=doc.id, kind="process", status="queued", filename=doc.filename, sha256=sha)
+    job = Job(
+        id=new_job_id(),
+        document_id=doc.id,
+        kind="process",
+        status="queued",
+        filename=doc.filename,
+        sha256=sha,
+    )
     session.add(job)
     session.commit()
     inline = fmt in INLINE_FORMATS and len(data) <= state.settings.inline_max_kb * 1024
@@ -90,4 +107,6 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
 
 
 def _last_job(session: Session, doc_id: int) -> str | None:
-    return session.scalar(select(Job.id).where(Job.document_id == doc_id).order_by(Job.created_at.desc()).limit(1))
+    return session.scalar(
+        select(Job.id).where(Job.document_id == doc_id).order_by(Job.created_at.desc()).limit(1)
+    )

@@ -1,4 +1,5 @@
 """Rows to API models: the one place a table row becomes an answer."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,44 +12,100 @@ from service.models import Correction, Document, Job, Obligation
 
 
 def document_public(doc: Document) -> schemas.DocumentPublic:
-    period = (schemas.Period(start=doc.period_start, end=doc.period_end)
-              if doc.period_start or doc.period_end else None)
+    period = (
+        schemas.Period(start=doc.period_start, end=doc.period_end)
+        if doc.period_start or doc.period_end
+        else None
+    )
     return schemas.DocumentPublic(
-        id=doc.id, sha256=doc.sha256, filename=doc.filename, format=doc.format, size=doc.size, status=doc.status,
-        doc_type=doc.doc_type, number=doc.number, symbol=doc.symbol, title=doc.title, issuer=doc.issuer,
-        issued_date=doc.issued_date, period=period, obligation_count=doc.obligation_count,
-        created_at=doc.created_at, processed_at=doc.processed_at)
+        id=doc.id,
+        sha256=doc.sha256,
+        filename=doc.filename,
+        format=doc.format,
+        size=doc.size,
+        status=doc.status,
+        doc_type=doc.doc_type,
+        number=doc.number,
+        symbol=doc.symbol,
+        title=doc.title,
+        issuer=doc.issuer,
+        issued_date=doc.issued_date,
+        period=period,
+        obligation_count=doc.obligation_count,
+        created_at=doc.created_at,
+        processed_at=doc.processed_at,
+    )
 
 
 def document_detail(session: Session, doc: Document, *, with_text: bool) -> schemas.DocumentDetail:
     links = store.document_links(session, doc)
-    by_number = {link["number"] and store.number_key(link["number"]): link["document_id"] for link in links["cites"]}
-    refs = [schemas.ReferencePublic(kind=r.kind, number=r.number, date=r.date, issuer=r.issuer, text=r.text,
-                                    document_id=by_number.get(r.number_key)) for r in doc.references]
+    by_number = {
+        link["number"] and store.number_key(link["number"]): link["document_id"] for link in links["cites"]
+    }
+    refs = [
+        schemas.ReferencePublic(
+            kind=r.kind,
+            number=r.number,
+            date=r.date,
+            issuer=r.issuer,
+            text=r.text,
+            document_id=by_number.get(r.number_key),
+        )
+        for r in doc.references
+    ]
     base = document_public(doc).model_dump()
     return schemas.DocumentDetail(
-        **base, meta=doc.meta or {}, sections=[s for s in doc.sections or [] if isinstance(s, dict)],
-        references=refs, links=schemas.DocumentLinks.model_validate(links),
-        warnings=[str(w) for w in doc.warnings or []], text=doc.text if with_text else None)
+        **base,
+        meta=doc.meta or {},
+        sections=[s for s in doc.sections or [] if isinstance(s, dict)],
+        references=refs,
+        links=schemas.DocumentLinks.model_validate(links),
+        warnings=[str(w) for w in doc.warnings or []],
+        text=doc.text if with_text else None,
+    )
 
 
 def job_public(job: Job) -> schemas.JobPublic:
-    error = (schemas.JobError(code=job.error_code, message=job.error_message or "", message_vi=job.error_message_vi)
-             if job.error_code else None)
-    return schemas.JobPublic(id=job.id, kind=job.kind, status=job.status, document_id=job.document_id,  # type: ignore[arg-type]
-                             filename=job.filename, error=error, created_at=job.created_at,
-                             started_at=job.started_at, finished_at=job.finished_at)
+    error = (
+        schemas.JobError(
+            code=job.error_code, message=job.error_message or "", message_vi=job.error_message_vi
+        )
+        if job.error_code
+        else None
+    )
+    return schemas.JobPublic(
+        id=job.id,
+        kind=job.kind,
+        status=job.status,  # type: ignore[arg-type]
+        document_id=job.document_id,
+        filename=job.filename,
+        error=error,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
 
 
-def obligation_fields(ob: Obligation, doc: Document | None, due: tuple[date | None, date | None] | None,
-                      today: date, soon_days: int) -> dict[str, Any]:
+def obligation_fields(
+    ob: Obligation,
+    doc: Document | None,
+    due: tuple[date | None, date | None] | None,
+    today: date,
+    soon_days: int,
+) -> dict[str, Any]:
     eff = dict(ob.effective)
     eff.pop("id", None)
     next_due, last_due = due or (None, None)
     fields: dict[str, Any] = {
-        **eff, "id": ob.id, "key": ob.key, "document_id": ob.document_id, "status": ob.status,
-        "corrected": ob.corrected, "next_due": next_due or last_due,
-        "due_state": store.due_state(ob.status, next_due, last_due, today, soon_days)}
+        **eff,
+        "id": ob.id,
+        "key": ob.key,
+        "document_id": ob.document_id,
+        "status": ob.status,
+        "corrected": ob.corrected,
+        "next_due": next_due or last_due,
+        "due_state": store.due_state(ob.status, next_due, last_due, today, soon_days),
+    }
     if doc is not None:
         fields["document_number"], fields["document_title"] = doc.number, doc.title
     for name in ("actors", "co_actors", "criteria"):
@@ -57,15 +114,30 @@ def obligation_fields(ob: Obligation, doc: Document | None, due: tuple[date | No
     return fields
 
 
-def obligation_public(ob: Obligation, doc: Document | None, due: tuple[date | None, date | None] | None,
-                      today: date, soon_days: int) -> schemas.ObligationPublic:
+def obligation_public(
+    ob: Obligation,
+    doc: Document | None,
+    due: tuple[date | None, date | None] | None,
+    today: date,
+    soon_days: int,
+) -> schemas.ObligationPublic:
     return schemas.ObligationPublic.model_validate(obligation_fields(ob, doc, due, today, soon_days))
 
 
-def obligation_detail(ob: Obligation, doc: Document, due: tuple[date | None, date | None] | None, today: date,
-                      soon_days: int, corrections: list[Correction]) -> schemas.ObligationDetail:
+def obligation_detail(
+    ob: Obligation,
+    doc: Document,
+    due: tuple[date | None, date | None] | None,
+    today: date,
+    soon_days: int,
+    corrections: list[Correction],
+) -> schemas.ObligationDetail:
     fields = obligation_fields(ob, doc, due, today, soon_days)
     fields["machine"] = ob.machine
-    fields["corrections"] = [schemas.CorrectionPublic(id=c.id, fields=c.fields, author=c.author, note=c.note,
-                                                      created_at=c.created_at) for c in corrections]
+    fields["corrections"] = [
+        schemas.CorrectionPublic(
+            id=c.id, fields=c.fields, author=c.author, note=c.note, created_at=c.created_at
+        )
+        for c in corrections
+    ]
     return schemas.ObligationDetail.model_validate(fields)

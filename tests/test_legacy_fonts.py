@@ -10,6 +10,7 @@ from ingest.legacy_fonts import (
     detect_legacy_encoding,
     encode_legacy,
     fix_legacy_encoding,
+    fix_run,
     is_vietnamese_syllable,
     legacy_table,
 )
@@ -59,7 +60,7 @@ def test_legacy_text_file_bytes(encoding: str) -> None:
 
 
 def test_tables_are_complete() -> None:
-    assert len(legacy_table("tcvn3")) == 67  # 7 + 7 base letters, 53 toned lower-case letters
+    assert len(legacy_table("tcvn3")) == 74  # 7 + 7 base letters, 12 vowels × 5 tones
     vni = legacy_table("vni")
     assert vni["a\u00e2"] == "â" and vni["o\u00e4"] == "ộ" and vni["\u00f1"] == "đ"
     assert all(len(v) == 1 for v in vni.values())
@@ -71,3 +72,14 @@ def test_tables_are_complete() -> None:
 ])
 def test_syllable_check(word: str, valid: bool) -> None:
     assert is_vietnamese_syllable(word) is valid
+
+
+@pytest.mark.parametrize("font, text, expected", [
+    (".VnTime", "ViÖt Nam", "Việt Nam"),
+    (".VnTimeH", "CéNG HßA", "CỘNG HÒA"),
+    ("VNI-Times", "Vieät Nam", "Việt Nam"),
+    ("Times New Roman", "Việt Nam", "Việt Nam"),
+    (None, "Céng hßa x· héi chñ nghÜa ViÖt Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+])
+def test_fix_run_by_font(font: str | None, text: str, expected: str) -> None:
+    assert fix_run(text, font) == expected

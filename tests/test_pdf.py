@@ -355,7 +355,9 @@ def test_corpus_scans_are_ocred(prefix: str, expected: str) -> None:
     seen: list[tuple[int, int]] = []
     doc = convert(path.read_bytes(), path.name, progress=lambda done, total: seen.append((done, total)))
     assert doc.ocr
-    assert all(p.ocr and p.ocr_confidence is not None and 0 < p.ocr_confidence <= 1 for p in doc.pages)
+    assert all(p.ocr for p in doc.pages)
+    read = [p for p in doc.pages if p.end > p.start]  # a blank back page reads nothing
+    assert read and all(p.ocr_confidence is not None and 0.5 < p.ocr_confidence <= 1 for p in read)
     assert expected in doc.text.upper() or expected in doc.text
     assert seen and seen[-1] == (len(doc.pages), len(doc.pages))
 

@@ -532,7 +532,8 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
         heights.setdefault(w.line, []).append(w.bottom - w.top)
     line_size = {k: statistics.median(v) * scale * 1.25 for k, v in heights.items()}
     return [
-        Word(w.text.replace("\u2044", "/"), w.left * scale, w.right * scale, w.top * scale, w.bottom * scale, line_size[w.line])
+        Word(w.text.replace("\u2044", "/"), w.left * scale, w.right * scale, w.top * scale,
+             w.bottom * scale, line_size[w.line])
         for w in ocr_page.words
         if w.conf >= 10 or len(w.text) > 1
     ]

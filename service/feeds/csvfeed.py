@@ -1,4 +1,5 @@
 """CSV export: UTF-8 with BOM (Excel opens Vietnamese correctly), dates as dd/mm/yyyy in Vietnamese."""
+
 from __future__ import annotations
 
 import csv

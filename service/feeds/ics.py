@@ -3,15 +3,21 @@
 The VEVENT is there because Google Calendar ignores VTODO. Obligations without a
 date (no deadline, or "thường xuyên") are left out: a calendar needs a day.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from service.dues import rrule_of
 from service.i18n import t
 from service.schemas import ObligationPublic
 
-STATUS = {"todo": "NEEDS-ACTION", "in_progress": "IN-PROCESS", "done": "COMPLETED", "not_applicable": "CANCELLED"}
+STATUS = {
+    "todo": "NEEDS-ACTION",
+    "in_progress": "IN-PROCESS",
+    "done": "COMPLETED",
+    "not_applicable": "CANCELLED",
+}
 
 
 def _summary(o: ObligationPublic) -> str:
@@ -37,8 +43,13 @@ def _description(o: ObligationPublic, lang: str) -> str:
     return "\n".join(lines)
 
 
-def render(items: list[ObligationPublic], first_due: dict[int, date], lang: str, name: str,
-           period_end: dict[int, int | None] | None = None) -> bytes:
+def render(
+    items: list[ObligationPublic],
+    first_due: dict[int, date],
+    lang: str,
+    name: str,
+    period_end: dict[int, int | None] | None = None,
+) -> bytes:
     """The calendar; ``first_due`` maps obligation id -> the first (or only) due date."""
     from icalendar import Calendar, Event, Todo, vRecur
 
@@ -51,7 +62,7 @@ def render(items: list[ObligationPublic], first_due: dict[int, date], lang: str,
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     for o in items:
         due = first_due.get(o.id)
         if due is None:

@@ -1,4 +1,5 @@
 """The export columns, shared by CSV and XLSX: one row per obligation, headers in the chosen language."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,6 +28,7 @@ def _rrule(o: ObligationPublic) -> str:
 
 def columns(lang: str) -> list[tuple[str, Callable[[ObligationPublic], Cell]]]:
     """(header, value) pairs; dates stay :class:`date` objects (CSV formats them, XLSX keeps them)."""
+
     def rec(o: ObligationPublic) -> str:
         r = o.deadline.recurrence if o.deadline else None
         return t(lang, f"rec_{r}") if r else ""

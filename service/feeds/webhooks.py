@@ -3,6 +3,7 @@
 The receiver checks ``X-Kehoach-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw
 body under the webhook's secret (see :func:`signature`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +12,7 @@ import json
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +38,9 @@ def signature(secret: str, body: bytes) -> str:
 class WebhookDispatcher:
     """Queues one delivery row per active webhook and event, and sends them from a thread."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, retries: int, backoff_s: float, timeout_s: float) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, retries: int, backoff_s: float, timeout_s: float
+    ) -> None:
         self.sessions = sessions
         self.retries = retries
         self.backoff_s = backoff_s
@@ -86,12 +89,20 @@ class WebhookDispatcher:
             if d is None or hook is None:
                 return
             url, secret, event, payload = hook.url, hook.secret, d.event, d.payload
-        envelope = {"event": event, "delivery": delivery_id,
-                    "sent_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "data": payload}
+        envelope = {
+            "event": event,
+            "delivery": delivery_id,
+            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "data": payload,
+        }
         body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "kehoach-webhook/1",
-                   "X-Kehoach-Event": event, "X-Kehoach-Delivery": str(delivery_id),
-                   "X-Kehoach-Signature": signature(secret, body)}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "kehoach-webhook/1",
+            "X-Kehoach-Event": event,
+            "X-Kehoach-Delivery": str(delivery_id),
+            "X-Kehoach-Signature": signature(secret, body),
+        }
         for attempt in range(1, self.retries + 2):
             code: int | None = None
             error: str | None = None

@@ -1,4 +1,5 @@
 """XLSX export (openpyxl): one sheet, frozen bold header, dates as real dates shown dd/mm/yyyy."""
+
 from __future__ import annotations
 
 import io

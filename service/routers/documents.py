@@ -1,4 +1,5 @@
-"""Documents: upload (POST), list, detail with sections, references and links, task list, delete, reprocess."""
+"""Documents: upload, list, detail (sections, references, links), task list, delete, reprocess."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -15,13 +16,26 @@ from service.models import Document, Job, Obligation
 router = APIRouter(tags=["documents"])
 
 
-@router.post("/documents", response_model=schemas.UploadResult, status_code=202,
-             responses={200: {"description": "the same bytes were uploaded before"},
-                        201: {"description": "processed inline (small text file)"},
-                        400: {"model": schemas.ErrorBody}, 413: {"model": schemas.ErrorBody},
-                        415: {"model": schemas.ErrorBody}, 422: {"model": schemas.ErrorBody}})
-def upload(file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")], state: StateDep,
-           session: SessionDep, who: Editor, response: Response) -> schemas.UploadResult:
+@router.post(
+    "/documents",
+    response_model=schemas.UploadResult,
+    status_code=202,
+    responses={
+        200: {"description": "the same bytes were uploaded before"},
+        201: {"description": "processed inline (small text file)"},
+        400: {"model": schemas.ErrorBody},
+        413: {"model": schemas.ErrorBody},
+        415: {"model": schemas.ErrorBody},
+        422: {"model": schemas.ErrorBody},
+    },
+)
+def upload(
+    file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")],
+    state: StateDep,
+    session: SessionDep,
+    who: Editor,
+    response: Response,
+) -> schemas.UploadResult:
     """Store the original by sha256 and process it: inline for small text files, else in the background."""
     if not file.filename:
         raise ServiceError("no_file")
@@ -35,7 +49,10 @@ def upload(file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")
         session.refresh(job)
         if job is not None and job.status == "failed":
             err = ServiceError(job.error_code or "ingest_error", detail=job.error_message or "")
-            err.message, err.message_vi = job.error_message or err.message, job.error_message_vi or err.message_vi
+            err.message, err.message_vi = (
+                job.error_message or err.message,
+                job.error_message_vi or err.message_vi,
+            )
             raise err
         response.status_code = 201
     elif accepted.job_id:
@@ -43,18 +60,27 @@ def upload(file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")
     session.expire_all()
     doc = session.get(Document, accepted.document_id)
     job = session.get(Job, accepted.job_id) if accepted.job_id else None
-    return schemas.UploadResult(document=views.document_public(doc) if doc else None,
-                                job=views.job_public(job) if job else None, duplicate=accepted.duplicate)
+    return schemas.UploadResult(
+        document=views.document_public(doc) if doc else None,
+        job=views.job_public(job) if job else None,
+        duplicate=accepted.duplicate,
+    )
 
 
 @router.get("/documents", response_model=schemas.DocumentPage)
-def list_documents(session: SessionDep, _: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> schemas.DocumentPage:
+def list_documents(
+    session: SessionDep,
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> schemas.DocumentPage:
     total = session.scalar(select(func.count(Document.id))) or 0
-    docs = session.scalars(select(Document).order_by(Document.created_at.desc(), Document.id.desc())
-                           .limit(limit).offset(offset)).all()
-    return schemas.DocumentPage(items=[views.document_public(d) for d in docs], total=total, limit=limit,
-                                offset=offset)
+    docs = session.scalars(
+        select(Document).order_by(Document.created_at.desc(), Document.id.desc()).limit(limit).offset(offset)
+    ).all()
+    return schemas.DocumentPage(
+        items=[views.document_public(d) for d in docs], total=total, limit=limit, offset=offset
+    )
 
 
 def _get(session: SessionDep, doc_id: int) -> Document:
@@ -64,23 +90,38 @@ def _get(session: SessionDep, doc_id: int) -> Document:
     return doc
 
 
-@router.get("/documents/{doc_id}", response_model=schemas.DocumentDetail, responses={404: {"model": schemas.ErrorBody}})
-def get_document(doc_id: int, session: SessionDep, _: Reader,
-                 text: Annotated[bool, Query(description="include the normalised full text")] = False,
-                 ) -> schemas.DocumentDetail:
+@router.get(
+    "/documents/{doc_id}",
+    response_model=schemas.DocumentDetail,
+    responses={404: {"model": schemas.ErrorBody}},
+)
+def get_document(
+    doc_id: int,
+    session: SessionDep,
+    _: Reader,
+    text: Annotated[bool, Query(description="include the normalised full text")] = False,
+) -> schemas.DocumentDetail:
     return views.document_detail(session, _get(session, doc_id), with_text=text)
 
 
 @router.get("/documents/{doc_id}/tasklist", responses={404: {"model": schemas.ErrorBody}})
-def get_tasklist(doc_id: int, session: SessionDep, _: Reader,
-                 machine: Annotated[bool, Query(description="the pipeline's output, without corrections")] = False,
-                 ) -> dict[str, Any]:
+def get_tasklist(
+    doc_id: int,
+    session: SessionDep,
+    _: Reader,
+    machine: Annotated[bool, Query(description="the pipeline's output, without corrections")] = False,
+) -> dict[str, Any]:
     """The document as a ``plan-obligations/1`` task list (corrections applied unless machine=true)."""
     doc = _get(session, doc_id)
-    obs = session.scalars(select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)).all()
-    return {"schema": "plan-obligations/1", "document": {**(doc.meta or {}), "text": doc.text},
-            "sections": doc.sections or [],
-            "obligations": [o.machine if machine else {**o.effective, "id": o.key} for o in obs]}
+    obs = session.scalars(
+        select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+    ).all()
+    return {
+        "schema": "plan-obligations/1",
+        "document": {**(doc.meta or {}), "text": doc.text},
+        "sections": doc.sections or [],
+        "obligations": [o.machine if machine else {**o.effective, "id": o.key} for o in obs],
+    }
 
 
 @router.get("/documents/{doc_id}/original", responses={404: {"model": schemas.ErrorBody}})
@@ -90,8 +131,11 @@ def get_original(doc_id: int, session: SessionDep, state: StateDep, _: Reader) -
 
     fmt = BY_NAME.get(doc.format)
     data = storage.read_original(state.settings.originals_dir, doc.sha256)
-    return Response(data, media_type=fmt.mime if fmt else "application/octet-stream",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(doc.filename)}"})
+    return Response(
+        data,
+        media_type=fmt.mime if fmt else "application/octet-stream",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(doc.filename)}"},
+    )
 
 
 def _quote(name: str) -> str:
@@ -100,13 +144,23 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
-@router.post("/documents/{doc_id}/reprocess", response_model=schemas.JobPublic, status_code=202,
-             responses={404: {"model": schemas.ErrorBody}})
+@router.post(
+    "/documents/{doc_id}/reprocess",
+    response_model=schemas.JobPublic,
+    status_code=202,
+    responses={404: {"model": schemas.ErrorBody}},
+)
 def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
     """Run the pipeline again on the stored original; reviewers' corrections are kept."""
     doc = _get(session, doc_id)
-    job = Job(id=new_job_id(), document_id=doc.id, kind="reprocess", status="queued", filename=doc.filename,
-              sha256=doc.sha256)
+    job = Job(
+        id=new_job_id(),
+        document_id=doc.id,
+        kind="reprocess",
+        status="queued",
+        filename=doc.filename,
+        sha256=doc.sha256,
+    )
     session.add(job)
     session.commit()
     state.runner.submit(job.id)
@@ -116,7 +170,10 @@ def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> s
 @router.delete("/documents/{doc_id}", status_code=204, responses={404: {"model": schemas.ErrorBody}})
 def delete_document(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> Response:
     doc = _get(session, doc_id)
-    sha, brief = doc.sha256, {"id": doc.id, "number": doc.number, "title": doc.title, "filename": doc.filename}
+    sha, brief = (
+        doc.sha256,
+        {"id": doc.id, "number": doc.number, "title": doc.title, "filename": doc.filename},
+    )
     session.delete(doc)
     session.commit()
     storage.remove_original(state.settings.originals_dir, sha)

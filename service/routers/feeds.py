@@ -1,4 +1,5 @@
 """Exports of the filtered obligations: CSV, XLSX, ICS (subscribable: /obligations.ics?actor=Phòng Nội vụ)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,33 +31,53 @@ def _disposition(stem: str, ext: str, flt: FilterDep) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename=\"{stem}.{ext}\"; filename*=UTF-8''{quote(name)}"}
 
 
-@router.get("/obligations.csv", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 with BOM"}})
-def obligations_csv(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None) -> Response:
+@router.get(
+    "/obligations.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 with BOM"}},
+)
+def obligations_csv(
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
+) -> Response:
     _, items = _items(session, flt, state.settings.due_soon_days)
     body = csvfeed.render(items, lang_of(lang, state.settings.lang))
     return Response(body, media_type="text/csv; charset=utf-8", headers=_disposition("nhiem-vu", "csv", flt))
 
 
-@router.get("/obligations.xlsx", response_class=Response,
-            responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
-def obligations_xlsx(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None) -> Response:
+@router.get(
+    "/obligations.xlsx",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
+)
+def obligations_xlsx(
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
+) -> Response:
     language = lang_of(lang, state.settings.lang)
     _, items = _items(session, flt, state.settings.due_soon_days)
     body = xlsx.render(items, language, t(language, "obligations"))
-    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers=_disposition("nhiem-vu", "xlsx", flt))
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers=_disposition("nhiem-vu", "xlsx", flt),
+    )
 
 
 @router.get("/obligations.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
-def obligations_ics(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None) -> Response:
+def obligations_ics(
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
+) -> Response:
     """A calendar to subscribe to; calendar apps that cannot send headers may pass ?token=…"""
     language = lang_of(lang, state.settings.lang)
     rows, items = _items(session, flt, state.settings.due_soon_days)
     first_due: dict[int, date] = {o.id: o.due for o, _ in rows if o.due is not None}
     doc_ids = {o.document_id for o, _ in rows}
-    period_end = dict(session.execute(select(Document.id, Document.period_end).where(Document.id.in_(doc_ids))).all()) \
-        if doc_ids else {}
+    period_end = (
+        dict(session.execute(select(Document.id, Document.period_end).where(Document.id.in_(doc_ids))).all())
+        if doc_ids
+        else {}
+    )
     name = t(language, "ics_calendar_name") + (f" — {', '.join(flt.actor)}" if flt.actor else "")
     body = ics.render(items, first_due, language, name, period_end)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=_disposition("nhiem-vu", "ics", flt))
+    return Response(
+        body, media_type="text/calendar; charset=utf-8", headers=_disposition("nhiem-vu", "ics", flt)
+    )

@@ -1,4 +1,5 @@
 """Processing jobs: GET /jobs/{id} tells whether an upload is queued, running, done or failed (and why)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter

@@ -1,4 +1,5 @@
 """Obligations: filtered, paginated list; detail with machine output and correction history; corrections."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -15,32 +16,49 @@ router = APIRouter(tags=["obligations"])
 Sort = Literal["document", "due"]
 
 
-def page_items(session: Session, rows: list[tuple[Obligation, Document]], soon_days: int
-               ) -> list[schemas.ObligationPublic]:
+def page_items(
+    session: Session, rows: list[tuple[Obligation, Document]], soon_days: int
+) -> list[schemas.ObligationPublic]:
     today = store.now_date()
     dues = store.due_info(session, [o.id for o, _ in rows], today)
     return [views.obligation_public(o, d, dues.get(o.id), today, soon_days) for o, d in rows]
 
 
 @router.get("/obligations", response_model=schemas.ObligationPage)
-def list_obligations(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader,
-                     limit: Annotated[int, Query(ge=1, le=1000)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
-                     sort: Sort = "document") -> schemas.ObligationPage:
+def list_obligations(
+    session: SessionDep,
+    state: StateDep,
+    flt: FilterDep,
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Sort = "document",
+) -> schemas.ObligationPage:
     rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
-    return schemas.ObligationPage(items=page_items(session, rows, state.settings.due_soon_days), total=total,
-                                  limit=limit, offset=offset)
+    return schemas.ObligationPage(
+        items=page_items(session, rows, state.settings.due_soon_days), total=total, limit=limit, offset=offset
+    )
 
 
 def _detail(session: Session, ob: Obligation, soon_days: int) -> schemas.ObligationDetail:
     today = store.now_date()
     doc = session.get(Document, ob.document_id)
     assert doc is not None
-    return views.obligation_detail(ob, doc, store.due_info(session, [ob.id], today)[ob.id], today, soon_days,
-                                   store.corrections_of(session, ob))
+    return views.obligation_detail(
+        ob,
+        doc,
+        store.due_info(session, [ob.id], today)[ob.id],
+        today,
+        soon_days,
+        store.corrections_of(session, ob),
+    )
 
 
-@router.get("/obligations/{ob_id}", response_model=schemas.ObligationDetail,
-            responses={404: {"model": schemas.ErrorBody}})
+@router.get(
+    "/obligations/{ob_id}",
+    response_model=schemas.ObligationDetail,
+    responses={404: {"model": schemas.ErrorBody}},
+)
 def get_obligation(ob_id: int, session: SessionDep, state: StateDep, _: Reader) -> schemas.ObligationDetail:
     ob = session.get(Obligation, ob_id)
     if ob is None:
@@ -48,10 +66,14 @@ def get_obligation(ob_id: int, session: SessionDep, state: StateDep, _: Reader) 
     return _detail(session, ob, state.settings.due_soon_days)
 
 
-@router.patch("/obligations/{ob_id}", response_model=schemas.ObligationDetail,
-              responses={404: {"model": schemas.ErrorBody}, 422: {"model": schemas.ErrorBody}})
-def correct_obligation(ob_id: int, body: schemas.ObligationUpdate, session: SessionDep, state: StateDep,
-                       who: Editor) -> schemas.ObligationDetail:
+@router.patch(
+    "/obligations/{ob_id}",
+    response_model=schemas.ObligationDetail,
+    responses={404: {"model": schemas.ErrorBody}, 422: {"model": schemas.ErrorBody}},
+)
+def correct_obligation(
+    ob_id: int, body: schemas.ObligationUpdate, session: SessionDep, state: StateDep, who: Editor
+) -> schemas.ObligationDetail:
     """Store a reviewer's correction beside the machine output (who and when); send only what changes."""
     ob = session.get(Obligation, ob_id)
     if ob is None:
@@ -59,8 +81,11 @@ def correct_obligation(ob_id: int, body: schemas.ObligationUpdate, session: Sess
     doc = session.get(Document, ob.document_id)
     assert doc is not None
     sent = body.model_fields_set - {"note", "reviewer"}
-    fields = {name: (v.model_dump(exclude_none=True) if hasattr(v, "model_dump") else v)
-              for name in sent for v in [getattr(body, name)]}
+    fields = {
+        name: (v.model_dump(exclude_none=True) if hasattr(v, "model_dump") else v)
+        for name in sent
+        for v in [getattr(body, name)]
+    }
     if "status" in fields and fields["status"] is None:
         fields.pop("status")
     author = who.name if who.name not in ("local", "anonymous") or not body.reviewer else body.reviewer
@@ -69,6 +94,12 @@ def correct_obligation(ob_id: int, body: schemas.ObligationUpdate, session: Sess
     session.commit()
     detail = _detail(session, ob, state.settings.due_soon_days)
     if fields:
-        state.webhooks.emit("obligation.updated", {"obligation": detail.model_dump(mode="json", exclude={"machine"}),
-                                                   "changed": sorted(fields), "author": author})
+        state.webhooks.emit(
+            "obligation.updated",
+            {
+                "obligation": detail.model_dump(mode="json", exclude={"machine"}),
+                "changed": sorted(fields),
+                "author": author,
+            },
+        )
     return detail

@@ -1,4 +1,5 @@
 """API tokens (admin only): create (shown once), list, revoke. The CLI creates the first one."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Response

@@ -4,6 +4,7 @@
 highlighted, click to correct), /web/tasks (per-body task list, due soon / overdue,
 export links of the current filter), /web/actors, /web/login (token into a cookie).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,9 +70,19 @@ class Page:
 
         other = "en" if lang == "vi" else "vi"
         switch = str(self.request.url.include_query_params(lang=other))
-        return templates().TemplateResponse(self.request, name, {
-            "t": tr, "d": d, "lang": lang, "switch_url": switch, "who": self.who,
-            "can_edit": self.who is not None and self.who.can("editor"), **context})
+        return templates().TemplateResponse(
+            self.request,
+            name,
+            {
+                "t": tr,
+                "d": d,
+                "lang": lang,
+                "switch_url": switch,
+                "who": self.who,
+                "can_edit": self.who is not None and self.who.can("editor"),
+                **context,
+            },
+        )
 
 
 def page(request: Request, state: StateDep) -> Page:
@@ -103,9 +114,17 @@ def _remember_lang(response: Response, p: Page) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def index(p: PageDep, session: SessionDep) -> Response:
-    docs = session.scalars(select(Document).order_by(Document.created_at.desc(), Document.id.desc()).limit(200)).all()
-    return _remember_lang(p.render("index.html", documents=[views.document_public(x) for x in docs],
-                                   limit_mb=round(p.state.settings.max_upload_mb)), p)
+    docs = session.scalars(
+        select(Document).order_by(Document.created_at.desc(), Document.id.desc()).limit(200)
+    ).all()
+    return _remember_lang(
+        p.render(
+            "index.html",
+            documents=[views.document_public(x) for x in docs],
+            limit_mb=round(p.state.settings.max_upload_mb),
+        ),
+        p,
+    )
 
 
 def highlight_segments(text: str, spans: list[tuple[int, int, int]]) -> list[tuple[str, list[int]]]:
@@ -131,35 +150,66 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
         missing = p.render("message.html", message=t(p.lang, "not_found"))
         missing.status_code = 404
         return missing
-    rows = [(o, doc) for o in session.scalars(
-        select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq))]
+    rows = [
+        (o, doc)
+        for o in session.scalars(
+            select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+        )
+    ]
     items = page_items(session, rows, p.state.settings.due_soon_days)
     segments = highlight_segments(doc.text, [(i.span[0], i.span[1], i.id) for i in items if len(i.span) == 2])
     detail = views.document_detail(session, doc, with_text=False)
-    return _remember_lang(p.render("document.html", doc=detail, items=items, segments=segments,
-                                   statuses=STATUSES, recurrences=RECURRENCES), p)
+    return _remember_lang(
+        p.render(
+            "document.html",
+            doc=detail,
+            items=items,
+            segments=segments,
+            statuses=STATUSES,
+            recurrences=RECURRENCES,
+        ),
+        p,
+    )
 
 
 @router.get("/web/tasks", response_class=HTMLResponse)
 def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1) -> Response:
     page_no = max(1, page_no)
-    rows, total = store.query_obligations(session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due")
+    rows, total = store.query_obligations(
+        session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
+    )
     items = page_items(session, rows, p.state.settings.due_soon_days)
     query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
     qs = urlencode(query)
     base = str(p.request.base_url).rstrip("/")
     counts = {s: sum(1 for i in items if i.due_state == s) for s in ("overdue", "due_soon")}
     actors = store.list_actors(session)[:200]
-    return _remember_lang(p.render(
-        "tasks.html", items=items, total=total, flt=flt, qs=qs, counts=counts, actors=actors, page_no=page_no,
-        pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUSES, recurrences=RECURRENCES,
-        ics_url=f"{base}/obligations.ics" + (f"?{qs}" if qs else ""), today=date.today()), p)
+    return _remember_lang(
+        p.render(
+            "tasks.html",
+            items=items,
+            total=total,
+            flt=flt,
+            qs=qs,
+            counts=counts,
+            actors=actors,
+            page_no=page_no,
+            pages=max(1, -(-total // PAGE_SIZE)),
+            statuses=STATUSES,
+            recurrences=RECURRENCES,
+            ics_url=f"{base}/obligations.ics" + (f"?{qs}" if qs else ""),
+            today=date.today(),
+        ),
+        p,
+    )
 
 
 @router.get("/web/actors", response_class=HTMLResponse)
 def actors_page(p: PageDep, session: SessionDep) -> Response:
     total_docs = session.scalar(select(func.count(Document.id))) or 0
-    return _remember_lang(p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p)
+    return _remember_lang(
+        p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p
+    )
 
 
 def _login_form(request: Request, state: Any, error: str | None, next_url: str) -> HTMLResponse:
@@ -174,8 +224,13 @@ def login_form(request: Request, state: StateDep, next: str = "/") -> HTMLRespon
 
 
 @router.post("/web/login")
-def login(request: Request, state: StateDep, session: SessionDep, token: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/") -> Response:
+def login(
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    token: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     if auth.lookup(session, token.strip()) is None:
         return _login_form(request, state, ServiceError("bad_token").message_vi, next)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
@@ -188,6 +243,6 @@ def login_redirect(_: Request, exc: _LoginRequired) -> RedirectResponse:
     from urllib.parse import quote, urlsplit
 
     parts = urlsplit(exc.next_url)
-    return RedirectResponse(f"/web/login?next={quote(parts.path + ('?' + parts.query if parts.query else ''))}",
-                            status_code=303)
-
+    return RedirectResponse(
+        f"/web/login?next={quote(parts.path + ('?' + parts.query if parts.query else ''))}", status_code=303
+    )

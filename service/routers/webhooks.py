@@ -1,4 +1,5 @@
 """Outgoing webhooks (admin only): register a URL, list, remove, and read the delivery log."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,14 +22,17 @@ def create(body: schemas.WebhookCreate, session: SessionDep, _: Admin) -> schema
     row = Webhook(url=body.url, secret=body.secret or secrets.token_urlsafe(24), active=True)
     session.add(row)
     session.commit()
-    return schemas.WebhookCreated(id=row.id, url=row.url, active=row.active, created_at=row.created_at,
-                                  secret=row.secret)
+    return schemas.WebhookCreated(
+        id=row.id, url=row.url, active=row.active, created_at=row.created_at, secret=row.secret
+    )
 
 
 @router.get("/webhooks", response_model=list[schemas.WebhookPublic])
 def list_webhooks(session: SessionDep, _: Admin) -> list[schemas.WebhookPublic]:
-    return [schemas.WebhookPublic.model_validate(w, from_attributes=True)
-            for w in session.scalars(select(Webhook).order_by(Webhook.id))]
+    return [
+        schemas.WebhookPublic.model_validate(w, from_attributes=True)
+        for w in session.scalars(select(Webhook).order_by(Webhook.id))
+    ]
 
 
 @router.delete("/webhooks/{hook_id}", status_code=204)
@@ -41,10 +45,15 @@ def delete(hook_id: int, session: SessionDep, _: Admin) -> Response:
 
 
 @router.get("/webhooks/{hook_id}/deliveries", response_model=list[schemas.DeliveryPublic])
-def deliveries(hook_id: int, session: SessionDep, _: Admin,
-               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[schemas.DeliveryPublic]:
+def deliveries(
+    hook_id: int, session: SessionDep, _: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[schemas.DeliveryPublic]:
     if session.get(Webhook, hook_id) is None:
         raise not_found("webhook", hook_id)
-    rows = session.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook_id)
-                           .order_by(WebhookDelivery.id.desc()).limit(limit))
+    rows = session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == hook_id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(limit)
+    )
     return [schemas.DeliveryPublic.model_validate(r, from_attributes=True) for r in rows]

@@ -4,6 +4,7 @@ PostgreSQL: ``KEHOACH_TEST_DATABASE_URL`` (default: 127.0.0.1:5432, database ``t
 ``postgres`` then ``root``, trust auth). Each test gets a throwaway schema, dropped after it;
 the PostgreSQL variants skip cleanly when no server answers.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,10 @@ from fixtures import PLAN_TEXT, fake_extract  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.settings import Settings  # noqa: E402
 
-PG_CANDIDATES = ("postgresql+psycopg://postgres@127.0.0.1:5432/test", "postgresql+psycopg://root@127.0.0.1:5432/test")
+PG_CANDIDATES = (
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg://root@127.0.0.1:5432/test",
+)
 
 
 def _pg_base_url() -> str | None:
@@ -44,7 +48,9 @@ def _pg_base_url() -> str | None:
 def pg_base_url() -> str:
     url = _pg_base_url()
     if url is None:
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432 (database 'test'); set KEHOACH_TEST_DATABASE_URL")
+        pytest.skip(
+            "PostgreSQL not reachable on 127.0.0.1:5432 (database 'test'); set KEHOACH_TEST_DATABASE_URL"
+        )
     return url
 
 

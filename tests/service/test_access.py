@@ -1,4 +1,5 @@
 """Tokens and roles, public reads, the loopback default; webhooks signed, retried and logged."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,9 +28,18 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.mark.parametrize(("host", "setting", "enabled"), [
-    ("127.0.0.1", "auto", False), ("localhost", "auto", False), ("::1", "auto", False),
-    ("0.0.0.0", "auto", True), ("192.168.1.10", "auto", True), ("0.0.0.0", "off", False), ("127.0.0.1", "on", True)])
+@pytest.mark.parametrize(
+    ("host", "setting", "enabled"),
+    [
+        ("127.0.0.1", "auto", False),
+        ("localhost", "auto", False),
+        ("::1", "auto", False),
+        ("0.0.0.0", "auto", True),
+        ("192.168.1.10", "auto", True),
+        ("0.0.0.0", "off", False),
+        ("127.0.0.1", "on", True),
+    ],
+)
 def test_tokens_required_off_loopback_unless_overridden(host: str, setting: str, enabled: bool) -> None:
     assert Settings(host=host, auth=setting).auth_enabled is enabled  # type: ignore[arg-type]
 
@@ -47,10 +57,14 @@ def test_roles(make_api: MakeApi, db_url: str | None) -> None:
     assert up.status_code == 201
     assert api.client.get("/obligations.ics", params={"token": reader}).status_code == 200  # calendar apps
     ob = api.client.get("/obligations", headers=_bearer(editor)).json()["items"][0]["id"]
-    fixed = api.client.patch(f"/obligations/{ob}", json={"status": "done", "reviewer": "someone else"},
-                             headers=_bearer(editor)).json()
+    fixed = api.client.patch(
+        f"/obligations/{ob}", json={"status": "done", "reviewer": "someone else"}, headers=_bearer(editor)
+    ).json()
     assert fixed["corrections"][0]["author"] == "editor-user"
-    assert api.client.post("/tokens", json={"name": "x", "role": "reader"}, headers=_bearer(editor)).status_code == 403
+    assert (
+        api.client.post("/tokens", json={"name": "x", "role": "reader"}, headers=_bearer(editor)).status_code
+        == 403
+    )
     made = api.client.post("/tokens", json={"name": "bot", "role": "reader"}, headers=_bearer(admin))
     assert made.status_code == 201 and made.json()["token"].startswith("kh_")
     assert api.client.get("/actors", headers=_bearer(made.json()["token"])).status_code == 200
@@ -113,7 +127,9 @@ def test_webhooks_signed_retried_and_logged(api: Api, receiver: _Receiver) -> No
     api.state.webhooks.drain()
     ok = [(h, b) for h, b in receiver.calls if b]
     events = [json.loads(b)["event"] for _, b in ok]
-    assert events[0] == events[1] == "obligations.created" and events[-1] == "obligation.updated"  # retried once
+    assert (
+        events[0] == events[1] == "obligations.created" and events[-1] == "obligation.updated"
+    )  # retried once
     for headers, body in ok:
         expected = "sha256=" + hmac.new(b"s3cret-value", body, hashlib.sha256).hexdigest()
         assert headers["X-Kehoach-Signature"] == expected
@@ -135,7 +151,9 @@ def test_webhook_gives_up_after_retries(make_api: MakeApi) -> None:
         api.upload()
         api.state.webhooks.drain()
         (delivery,) = api.client.get(f"/webhooks/{hook['id']}/deliveries").json()
-        assert delivery["status"] == "failed" and delivery["attempts"] == 3 and delivery["response_code"] == 500
+        assert (
+            delivery["status"] == "failed" and delivery["attempts"] == 3 and delivery["response_code"] == 500
+        )
         assert len(failing.calls) == 3
     finally:
         failing.server.shutdown()

@@ -1,4 +1,5 @@
 """The HTTP API end to end (TestClient), each test on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("name", "data", "status", "code"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_wrong_or_broken_file_is_a_clear_4xx_and_leaves_nothing(api: Api, name: str, data: bytes, status: int,
-                                                                  code: str) -> None:
+def test_wrong_or_broken_file_is_a_clear_4xx_and_leaves_nothing(
+    api: Api, name: str, data: bytes, status: int, code: str
+) -> None:
     r = api.upload(data, name=name)
     assert r.status_code == status, r.text
     body = r.json()
@@ -79,7 +81,9 @@ def test_background_failure_leaves_no_document(make_api: MakeApi, db_url: str | 
 
     api = make_api(database_url=db_url, extractor=broken, inline_max_kb=0)
     job = api.wait_job(api.upload().json()["job"]["id"])
-    assert job["status"] == "failed" and job["error"]["code"] == "extract_error" and job["document_id"] is None
+    assert (
+        job["status"] == "failed" and job["error"]["code"] == "extract_error" and job["document_id"] is None
+    )
     assert api.client.get("/documents").json()["total"] == 0
     inline = make_api(database_url=None, extractor=broken).upload()
     assert inline.status_code == 422 and inline.json()["error"] == "extract_error"
@@ -104,7 +108,7 @@ def test_tasklist_spans_point_into_text(api: Api) -> None:
     tl = api.client.get(f"/documents/{doc['id']}/tasklist").json()
     assert tl["schema"] == "plan-obligations/1" and len(tl["obligations"]) == 7
     for ob in tl["obligations"]:
-        assert tl["document"]["text"][ob["span"][0]:ob["span"][1]] == ob["text"]
+        assert tl["document"]["text"][ob["span"][0] : ob["span"][1]] == ob["text"]
         assert ob["id"].startswith("ob-")
 
 
@@ -154,8 +158,25 @@ def test_pagination_and_item_shape(api: Api) -> None:
     assert page["total"] == 14 and len(page["items"]) == 4
     assert api.obligations(document=doc["id"])["total"] == 7
     item = api.obligations(document=doc["id"], limit=1)["items"][0]
-    for field in ("id", "key", "document_id", "section", "text", "span", "actors", "co_actors", "action", "modality",
-                  "deadline", "quota", "criteria", "report_to", "confidence", "status", "corrected"):
+    for field in (
+        "id",
+        "key",
+        "document_id",
+        "section",
+        "text",
+        "span",
+        "actors",
+        "co_actors",
+        "action",
+        "modality",
+        "deadline",
+        "quota",
+        "criteria",
+        "report_to",
+        "confidence",
+        "status",
+        "corrected",
+    ):
         assert field in item
     assert item["key"] == "ob-0001" and item["document_id"] == doc["id"] and item["status"] == "todo"
     assert item["deadline"]["date"] == "2024-11-30"
@@ -165,8 +186,13 @@ def test_pagination_and_item_shape(api: Api) -> None:
 
 
 def test_bad_filter_values_are_422(api: Api) -> None:
-    for params in ({"status": "finished"}, {"recurrence": "hourly"}, {"due_from": "2024-13-01"},
-                   {"due_from": "2024-05-01", "due_to": "2024-01-01"}, {"limit": 0}):
+    for params in (
+        {"status": "finished"},
+        {"recurrence": "hourly"},
+        {"due_from": "2024-13-01"},
+        {"due_from": "2024-05-01", "due_to": "2024-01-01"},
+        {"limit": 0},
+    ):
         r = api.client.get("/obligations", params=params)
         assert r.status_code == 422, params
         assert r.json()["message_vi"]
@@ -175,11 +201,18 @@ def test_bad_filter_values_are_422(api: Api) -> None:
 def test_correction_is_stored_beside_machine_output(api: Api) -> None:
     api.upload()
     target = api.obligations(actor="Phòng Văn hóa và Thông tin")["items"][0]
-    r = api.client.patch(f"/obligations/{target['id']}", json={
-        "actors": ["Phòng Nội vụ"], "co_actors": ["Phòng Văn hóa và Thông tin"], "status": "in_progress",
-        "deadline": {"text": "trước ngày 15/12/2024", "kind": "by", "date": "2024-12-15"},
-        "quota": {"text": "tối thiểu 24 tin, bài", "min": 24, "unit": "tin, bài"},
-        "reviewer": "Chị Lan", "note": "giao lại"})
+    r = api.client.patch(
+        f"/obligations/{target['id']}",
+        json={
+            "actors": ["Phòng Nội vụ"],
+            "co_actors": ["Phòng Văn hóa và Thông tin"],
+            "status": "in_progress",
+            "deadline": {"text": "trước ngày 15/12/2024", "kind": "by", "date": "2024-12-15"},
+            "quota": {"text": "tối thiểu 24 tin, bài", "min": 24, "unit": "tin, bài"},
+            "reviewer": "Chị Lan",
+            "note": "giao lại",
+        },
+    )
     assert r.status_code == 200, r.text
     detail = r.json()
     assert detail["actors"] == ["Phòng Nội vụ"] and detail["status"] == "in_progress" and detail["corrected"]
@@ -192,7 +225,9 @@ def test_correction_is_stored_beside_machine_output(api: Api) -> None:
     assert _ids(api.obligations(status="in_progress")) == [target["id"]]
     assert target["id"] in _ids(api.obligations(due_from="2024-12-15", due_to="2024-12-15"))
     assert api.obligations(corrected=True)["total"] == 1
-    cleared = api.client.patch(f"/obligations/{target['id']}", json={"deadline": None, "status": "done"}).json()
+    cleared = api.client.patch(
+        f"/obligations/{target['id']}", json={"deadline": None, "status": "done"}
+    ).json()
     assert cleared["deadline"] is None and cleared["status"] == "done" and len(cleared["corrections"]) == 2
     assert cleared["quota"]["min"] == 24  # earlier corrections still apply
 
@@ -212,8 +247,13 @@ def test_reprocessing_keeps_corrections(api: Api) -> None:
 def test_invalid_corrections_are_rejected(api: Api) -> None:
     api.upload()
     ob = api.obligations(limit=1)["items"][0]["id"]
-    for body in ({"status": "finished"}, {"deadline": {"rrule": "FREQ=SOMETIMES"}}, {"deadline": {"date": "30/12"}},
-                 {"colour": "red"}, {"quota": {"min": -1}}):
+    for body in (
+        {"status": "finished"},
+        {"deadline": {"rrule": "FREQ=SOMETIMES"}},
+        {"deadline": {"date": "30/12"}},
+        {"colour": "red"},
+        {"quota": {"min": -1}},
+    ):
         r = api.client.patch(f"/obligations/{ob}", json=body)
         assert r.status_code == 422, body
         assert r.json()["error"] == "invalid_field"
@@ -252,8 +292,19 @@ def test_original_download(api: Api) -> None:
 
 def test_openapi_lists_the_resources(api: Api) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
-    for path in ("/documents", "/documents/{doc_id}", "/jobs/{job_id}", "/obligations", "/obligations/{ob_id}",
-                 "/actors", "/obligations.csv", "/obligations.xlsx", "/obligations.ics", "/tokens", "/webhooks"):
+    for path in (
+        "/documents",
+        "/documents/{doc_id}",
+        "/jobs/{job_id}",
+        "/obligations",
+        "/obligations/{ob_id}",
+        "/actors",
+        "/obligations.csv",
+        "/obligations.xlsx",
+        "/obligations.ics",
+        "/tokens",
+        "/webhooks",
+    ):
         assert path in paths
     assert api.client.get("/docs").status_code == 200
 

@@ -3,6 +3,7 @@
 Needs Debian's chromium (/usr/bin/chromium, or KEHOACH_CHROMIUM) and Playwright's Python client;
 skips otherwise. Runs the real pipeline on a sample plan.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Exports parsed back: CSV by csv, XLSX by openpyxl, ICS by icalendar (RRULE present and valid)."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,11 @@ def test_csv_has_bom_vietnamese_headers_and_dd_mm_yyyy_dates(api: Api) -> None:
     assert dated["Trạng thái"] == "Chưa làm"
     recurring = next(row for row in rows if row["Lặp lại"] == "hằng quý")
     assert recurring["RRULE"] == "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15"
-    english = list(csv.DictReader(io.StringIO(
-        api.client.get("/obligations.csv", params={"lang": "en"}).content.decode("utf-8-sig"))))
+    english = list(
+        csv.DictReader(
+            io.StringIO(api.client.get("/obligations.csv", params={"lang": "en"}).content.decode("utf-8-sig"))
+        )
+    )
     assert len(english) == 7 and "Lead bodies" in english[0]
 
 
@@ -42,7 +46,9 @@ def test_xlsx_one_sheet_frozen_header_real_dates(api: Api) -> None:
     assert ws.max_row == 6
     dates = [v for v in values if v is not None]
     assert dates and all(isinstance(v, datetime) for v in dates)
-    cell = next(c for c in ws.iter_cols(min_col=due_col + 1, max_col=due_col + 1, min_row=2).__next__() if c.value)
+    cell = next(
+        c for c in ws.iter_cols(min_col=due_col + 1, max_col=due_col + 1, min_row=2).__next__() if c.value
+    )
     assert cell.number_format == "DD/MM/YYYY"
 
 

@@ -1,4 +1,5 @@
 """Pure parts of the service, by tables: actor keys, due dates, RRULEs, highlights, CLI wiring."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,11 @@ SAME_BODY = [
     ("Ủy ban nhân dân các xã, thị trấn", "UBND các xã, thị trấn", "Uỷ ban nhân dân các xã, thị trấn"),
     ("Sở Văn hóa, Thể thao và Du lịch", "Sở VHTTDL"),
 ]
-DIFFERENT_BODIES = [("Phòng Nội vụ", "Sở Nội vụ"), ("Phòng Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư"),
-                    ("Đoàn Thanh niên", "Phòng Tài nguyên và Môi trường")]
+DIFFERENT_BODIES = [
+    ("Phòng Nội vụ", "Sở Nội vụ"),
+    ("Phòng Giáo dục và Đào tạo", "Sở Kế hoạch và Đầu tư"),
+    ("Đoàn Thanh niên", "Phòng Tài nguyên và Môi trường"),
+]
 
 
 @pytest.mark.parametrize("names", SAME_BODY, ids=[n[0] for n in SAME_BODY])
@@ -45,8 +49,12 @@ DUES = [
     ({"month": 10, "day": 15}, 2023, 2025, ["2023-10-15"]),
     ({"year": 2025, "kind": "during"}, 2024, 2025, ["2025-12-31"]),
     ({"recurrence": "yearly", "month": 12, "day": 30}, 2024, 2025, ["2024-12-30", "2025-12-30"]),
-    ({"rrule": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15"}, 2024, 2024,
-     ["2024-03-15", "2024-06-15", "2024-09-15", "2024-12-15"]),
+    (
+        {"rrule": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15"},
+        2024,
+        2024,
+        ["2024-03-15", "2024-06-15", "2024-09-15", "2024-12-15"],
+    ),
     ({"recurrence": "monthly", "day": 25}, 2024, 2024, [f"2024-{m:02d}-25" for m in range(1, 13)]),
     ({"recurrence": "yearly", "date": "2030-12-30"}, 2024, 2024, ["2030-12-30", "2031-12-30", "2032-12-30"]),
     ({"text": "thường xuyên", "kind": "during"}, 2024, 2024, []),
@@ -62,7 +70,9 @@ def test_due_dates(deadline: dict | None, first: int, last: int, expected: list[
 
 
 def test_rrule_from_recurrence() -> None:
-    assert rrule_of({"recurrence": "yearly", "month": 12, "day": 30}) == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=30"
+    assert (
+        rrule_of({"recurrence": "yearly", "month": 12, "day": 30}) == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=30"
+    )
     assert rrule_of({"recurrence": "quarterly"}) == "FREQ=MONTHLY;INTERVAL=3"
     assert rrule_of({"rrule": "RRULE:FREQ=WEEKLY;BYDAY=FR"}) == "FREQ=WEEKLY;BYDAY=FR"
     assert rrule_of({"date": "2024-01-01"}) is None
