@@ -404,6 +404,13 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         return Subject(_spans(clause, toks, found), lx.directives[_phrase_at(toks, k, d)],
                        _at_end(toks, end), toks[end - 1].end)
 
+    # "Trách nhiệm của X", "Nhiệm vụ của X": a heading naming X
+    m = re.match(r"^(?:trách nhiệm|nhiệm vụ)(?:\s+chung)?\s+(?:của|đối với)\s+", clause, re.IGNORECASE)
+    if m:
+        inner = find_subject(clause[m.end():])
+        if inner.actors and inner.heading_like:
+            return Subject([ActorSpan(a.start + m.end(), a.end + m.end(), a.text, a.generic) for a in inner.actors],
+                           inner.modality, True, inner.end + m.end())
     # "Giao / Đề nghị / Yêu cầu X …"
     sub = directive_at(0)
     if sub:
@@ -430,7 +437,8 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         tok = toks[k]
         if tb.directives.match(toks, k):
             sub = directive_at(k)
-            if sub and (toks[k - 1].text in ",.;" or _preceded_by_actor(toks, k)):
+            after_comma = toks[k - 1].text in ",.;" and not (k > 1 and tb.verbs.match(toks, k - 2))
+            if sub and (after_comma or _preceded_by_actor(toks, k)):  # not "đôn đốc, yêu cầu X …"
                 return sub
         if context and tok.text in (",", "mà", "thì") or (tok.text == "." and k + 1 < len(toks)):
             found, end = read_actor_list(toks, k + 1)

@@ -99,10 +99,18 @@ def _is_heading(node: Node, text: str) -> bool:
 
 
 def _is_task_label(text: str) -> str | None:
+    """The field a labelled line fills: "Đơn vị chủ trì tham mưu thực hiện: …" → "lead"."""
     head, sep, _ = text.partition(":")
-    if not sep or len(head) > 40:
+    if not sep or len(head) > 45:
         return None
-    return lexicon().task_labels.get(fold(head).strip(" -*+"))
+    key = fold(head).strip(" -*+")
+    labels = lexicon().task_labels
+    if key in labels:
+        return labels[key]
+    for label in sorted(labels, key=len, reverse=True):
+        if key.startswith(label + " ") and len(label) >= 7:
+            return labels[label]
+    return None
 
 
 class _Builder:
@@ -193,7 +201,9 @@ class _Builder:
             lead = emitted[-1]
             if ctx.role == "implementation" and lead.actors and lead.actor_source == "explicit":
                 child_ctx = replace(ctx, actors=tuple(lead.actors), actor_source="heading")
-            if lead.deadline and (text.rstrip().endswith(":") or own is not None):
+            if lead.deadline and own is not None and own.start < 30:
+                # "Hàng năm tổ chức …, cụ thể:" — a time that governs the lead-in's verb, not a noun
+                # ("trong kế hoạch hàng năm"), passes to the items under it.
                 child_ctx = replace(child_ctx, deadline=lead.deadline)
         for child in node.children:
             self.visit(child, child_ctx)
@@ -304,6 +314,8 @@ class _Builder:
             co = list(ctx.co_actors)
         co = [c for c in co if c not in actors]
         quota = quotas_mod.select_quota(clause)
+        if quota is not None and _in_quotes(clause, quota.start):
+            quota = None  # a number in the title of a cited programme ("Đề án “… 01 triệu căn hộ …”")
         crit = [f.value for f in criteria_mod.find_criteria(clause)]
         if not crit and criteria_mod.has_criteria(clause):
             crit = [{"text": clause[:120], "metric": None, "op": None, "value": None}]
@@ -445,6 +457,11 @@ def _actor_list(text: str) -> list[ActorSpan]:
             i += 1
         i += 1
     return out
+
+
+def _in_quotes(text: str, pos: int) -> bool:
+    before = text[:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def ctx_has_no_actor(sub: Subject) -> bool:

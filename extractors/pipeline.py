@@ -22,10 +22,10 @@ SCHEMA = "plan-obligations/1"
 def _sections(lay: Layout, text: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for node in lay.root.walk():
-        if node.kind not in ("roman", "decimal", "letter") or not node.children:
+        if node.kind not in ("article", "roman", "decimal", "letter") or not node.children:
             continue
         parent: Node | None = node.parent
-        while parent is not None and parent.kind not in ("roman", "decimal", "letter"):
+        while parent is not None and parent.kind not in ("article", "roman", "decimal", "letter"):
             parent = parent.parent
         out.append({
             "path": node.path,

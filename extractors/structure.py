@@ -21,8 +21,9 @@ from ingest.document import Block, Document
 from ingest.normalize import fold
 
 Zone = Literal["header", "body", "closing", "appendix"]
-NodeKind = Literal["root", "roman", "decimal", "letter", "bullet", "paragraph"]
+NodeKind = Literal["root", "article", "roman", "decimal", "letter", "bullet", "paragraph"]
 
+ARTICLE = re.compile(r"^Điều\s+(\d{1,3})\s*[.:]\s*(?=\S)")
 ROMAN = re.compile(r"^([IVXLC]{1,7})\s*[.)/-]\s*(?=\S)")
 DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)](?!\d)\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=\w)")
 LETTER = re.compile(r"^\(?([a-zđ])\s*\)\s*(?=\S)|^([a-zđ])\.\s+(?=\S)")
@@ -69,7 +70,15 @@ class Node:
     @property
     def path(self) -> str:
         """Section path of this node among numbered ancestors: "III.3", "IV.1.d"."""
-        parts = [n.label for n in reversed([self, *self.ancestors()]) if n.kind in ("roman", "decimal", "letter")]
+        parts: list[str] = []
+        for n in reversed([self, *self.ancestors()]):
+            if n.kind not in ("article", "roman", "decimal", "letter"):
+                continue
+            # "1.1" under "1" replaces it: II.1.1, not II.1.1.1
+            if n.kind == "decimal" and parts and "." in n.label and n.label.startswith(parts[-1] + "."):
+                parts[-1] = n.label
+            else:
+                parts.append(n.label)
         return ".".join(parts)
 
     def walk(self) -> list[Node]:
@@ -114,6 +123,9 @@ def split_marker(text: str) -> tuple[NodeKind, str, int]:
     >>> split_marker("- Phối hợp")
     ('bullet', '-', 2)
     """
+    m = ARTICLE.match(text)
+    if m:
+        return "article", f"Điều {m.group(1)}", m.end()
     m = ROMAN.match(text)
     if m and _is_roman(m.group(1)):
         return "roman", m.group(1), m.end()

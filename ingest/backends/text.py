@@ -23,7 +23,6 @@ ITEM_START = re.compile(
       | [IVXLC]{1,6}[./]\s                         # II.
       | (?:TM|KT|Q|TL|TUQ|T/M)\.\s?               # signer lines
       | (?:Nơi\ nhận|Kính\ gửi|Điều\ \d+|Chương\ [IVXLC\d]+|Mục\ \d+|PHỤ\ LỤC|Phụ\ lục)\b|Số:|V/v\b
-      | [^\W\d][^,.;:]{1,40},\ ngày\b                   # place and date line
       | (?:Căn\ cứ|Thực\ hiện|Triển\ khai|Nhằm|Trên\ đây|Trên\ cơ\ sở)\b   # an opening paragraph
     )""",
     re.VERBOSE,
@@ -50,10 +49,16 @@ def _letters_upper(line: str) -> bool | None:
     return all(c.isupper() for c in letters)
 
 
+PLACE_DATE_LINE = re.compile(r"^[^\W\d][^,.;:]{1,40},\s*ngày\b")
+
+
 def starts_new_paragraph(prev: str, line: str, *, layout: bool) -> bool:
     """Whether a hard-wrapped ``line`` begins a paragraph rather than continuing ``prev``."""
     if ITEM_START.match(line):
         return True
+    if PLACE_DATE_LINE.match(line) and (not prev[-1:].isalnum() or prev.startswith("Số") or prev.isupper()
+                                        or prev.endswith("Hạnh phúc")):
+        return True  # "Đắk Lắk, ngày 21 …" after "Số: …" or the Quốc hiệu, not "Hồ Chí / Minh, ngày"
     pu, lu = _letters_upper(prev), _letters_upper(line)
     if pu is True and lu is False:
         return True

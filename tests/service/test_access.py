@@ -171,3 +171,16 @@ def test_migrations_match_models(api: Api) -> None:
         tables = set(inspect(conn).get_table_names())
     assert diff == []
     assert {"documents", "obligations", "corrections", "jobs", "api_tokens", "webhooks"} <= tables
+
+
+def test_web_page_asks_for_a_token_when_auth_is_on(make_api: MakeApi) -> None:
+    api = make_api(auth="on")
+    editor = _token(api, "editor")
+    r = api.client.get("/web/tasks?actor=Phòng NV", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/web/login?next=")
+    wrong = api.client.post("/web/login", data={"token": "kh_nope", "next": "/"})
+    assert "không hợp lệ" in wrong.text
+    ok = api.client.post("/web/login", data={"token": editor, "next": "/web/actors"}, follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"] == "/web/actors"
+    assert api.client.get("/").status_code == 200  # the cookie now carries the token
+    assert api.upload().status_code == 201
