@@ -290,7 +290,8 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
                 j = end
                 continue
             if (not generic and nxt < n and tokens[nxt].capitalized and not tb.heads.match(tokens, nxt)
-                    and not tb.not_starts.match(tokens, nxt) and tokens[hi - 1].capitalized):
+                    and not tb.not_starts.match(tokens, nxt) and not tb.quantifiers.match(tokens, nxt)
+                    and not tb.verbs.match(tokens, nxt)):
                 # a comma inside a name: "Sở Văn hóa, Thể thao và Du lịch"
                 end = _continue_name(tokens, nxt, nxt)
                 actors[-1] = (lo, end, generic)

@@ -367,49 +367,88 @@ class _Builder:
 
     # -- labelled task blocks and task tables ---------------------------------------------------
     def task_block(self, node: Node, ctx: _Context) -> bool:
-        """ "1.1. Task … a) Nhiệm vụ: … b) Cơ quan thực hiện: - Đơn vị chủ trì: … c) Thời gian …"."""
+        """Labelled task blocks under ``node``: "1.1. Task … a) Nhiệm vụ: … b) Cơ quan thực hiện: - Đơn vị chủ trì:
+        … c) Thời gian …". Each run of label lines closes one task made of the items written since the
+        previous run (or of ``node`` itself); items after the last run are visited as usual.
+        Returns True when ``node`` was consumed this way.
+        """
         if not node.children or _is_task_label(self.node_text(node)):
             return False
+        groups: list[tuple[list[Node], list[Node]]] = []
+        pending: list[Node] = []
+        labels: list[Node] = []
+        for child in node.children:
+            if _is_task_label(self.node_text(child)):
+                labels.append(child)
+                continue
+            if labels:
+                groups.append((pending, labels))
+                pending, labels = [], []
+            pending.append(child)
+        if labels:
+            groups.append((pending, labels))
+            pending = []
+        groups = [(items, labs) for items, labs in groups if self._label_fields(labs).get("lead")]
+        if not groups:
+            return False
+        for k, (items, labs) in enumerate(groups):
+            self.emit_task(node, ctx, items, labs, whole=(len(groups) == 1 and not pending))
+        for child in pending:
+            self.visit(child, ctx)
+        return True
+
+    def _label_fields(self, labels: list[Node]) -> dict[str, list[tuple[int, int]]]:
         fields: dict[str, list[tuple[int, int]]] = {}
-        labelled = [c for c in node.children if _is_task_label(self.node_text(c))]
-        nested = [g for c in labelled for g in c.children if _is_task_label(self.node_text(g))]
-        for d in labelled + nested:
+        nested = [g for c in labels for g in c.children if _is_task_label(self.node_text(g))]
+        for d in labels + nested:
             t = self.node_text(d)
             kind = _is_task_label(t)
-            if kind:
-                colon = t.index(":") + 1
-                lo = d.body_start + colon
-                while lo < d.end and self.text[lo] == " ":
-                    lo += 1
-                fields.setdefault(kind, []).append((lo, d.end))
-        if "lead" not in fields:
-            return False
-        end = self._subtree_end(node)
-        start = node.block.start if node.block else node.body_start
+            if not kind:
+                continue
+            lo = d.body_start + t.index(":") + 1
+            while lo < d.end and self.text[lo] == " ":
+                lo += 1
+            fields.setdefault(kind, []).append((lo, d.end))
+        return fields
+
+    def emit_task(self, node: Node, ctx: _Context, items: list[Node], labels: list[Node], *, whole: bool) -> None:
+        fields = self._label_fields(labels)
         lead_text = " ".join(self.text[a:b] for a, b in fields["lead"] if b > a)
         actors = self.names(_actor_list(lead_text)) or ([lead_text.strip(" .;")] if lead_text.strip() else [])
         co_text = " ".join(self.text[a:b] for a, b in fields.get("co", []))
-        co = self.names(_actor_list(co_text)) if co_text else []
+        co = [c for c in (self.names(_actor_list(co_text)) if co_text else []) if c not in actors]
         deadline = None
         for a, b in fields.get("deadline", []):
-            found = select_deadline(self.text[a:b]) or None
+            found = select_deadline(self.text[a:b])
             value = found.value if found else parse_deadline(self.text[a:b])
             if value:
                 deadline = value
                 break
         deadline = deadline or ctx.deadline
         product = " ".join(self.text[a:b] for a, b in fields.get("product", [])).strip() or None
-        action_parts = [self.text[a:b] for a, b in fields.get("action", []) if b > a]
-        action = (action_parts[0] if action_parts else self.node_text(node)).strip(" :.;") or None
-        clause = self.text[start:end]
-        quota = quotas_mod.select_quota(clause)
-        self.out.append(Obligation(
-            start=start, end=end, section=node.path or None, actors=actors, actor_source="label",
-            co_actors=[c for c in co if c not in actors], action=action[:240] if action else None,
-            modality=ctx.modality if ctx.modality != "none" else "giao", deadline=dict(deadline) if deadline else None,
-            quota=quota.value if quota else None, criteria=[], report_to=None, product=product, confidence=0.9,
-        ))
-        return True
+        modality = ctx.modality if ctx.modality != "none" else "giao"
+        # "a) Nhiệm vụ: - … - …": each bullet under the task label is its own obligation
+        action_nodes = [c for c in labels if _is_task_label(self.node_text(c)) == "action"]
+        bullets = [g for c in action_nodes for g in c.children if not _is_task_label(self.node_text(g))]
+        units: list[tuple[int, int, str | None]] = []
+        if len(bullets) >= 2:
+            units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in bullets]
+        else:
+            first = items[0] if items else node
+            start = node.start if whole or not items else first.start
+            end = max(self._subtree_end(n) for n in [*items, *labels]) if (items or labels) else node.end
+            action_parts = [self.text[a:b] for a, b in fields.get("action", []) if b > a]
+            action = action_parts[0] if action_parts else (self.node_text(items[0]) if items else self.node_text(node))
+            units = [(start, end, action)]
+        for start, end, action in units:
+            clause = self.text[start:end]
+            quota = quotas_mod.select_quota(clause)
+            self.out.append(Obligation(
+                start=start, end=end, section=node.path or None, actors=list(actors), actor_source="label",
+                co_actors=list(co), action=_trim(action), modality=modality,
+                deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
+                criteria=[], report_to=None, product=product, confidence=0.9,
+            ))
 
     def emit_row(self, row: TaskRow) -> None:
         clause = self.text[row.start : row.end]
@@ -457,6 +496,16 @@ def _actor_list(text: str) -> list[ActorSpan]:
             i += 1
         i += 1
     return out
+
+
+def _trim(action: str | None, limit: int = 240) -> str | None:
+    if not action:
+        return None
+    action = action.strip(" :.;")
+    if len(action) > limit:
+        cut = action.rfind(" ", 0, limit)
+        action = action[: cut if cut > 0 else limit].rstrip(" ,;") + " …"
+    return action or None
 
 
 def _in_quotes(text: str, pos: int) -> bool:
