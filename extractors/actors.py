@@ -238,14 +238,16 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
             j += 1
             continue
         if generic:
+            # "Các cơ sở nuôi trồng thủy sản: …" — a group's own words up to a colon
+            colon = next((k for k in range(j, min(n, j + 7)) if tokens[k].text == ":"), None)
+            if colon is not None and all(tokens[k].is_word and not tokens[k].capitalized
+                                         and not tb.verbs.match(tokens, k) for k in range(j, colon)):
+                j = colon
             break
         lower_run += 1
-        if lower_run > 2 and not (j > 0 and tokens[j - 1].low in _LINKS):
+        if lower_run > 3:
             break
         j += 1
-    # never end on a linking word before the action ("các cơ quan thuộc xây dựng" → "các cơ quan")
-    while j > start + 1 and tokens[j - 1].low in _LINKS and j < n and tokens[j].is_word:
-        j -= 1
     return j
 
 
@@ -272,9 +274,13 @@ def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, in
             b = tb.basic_groups.match(tokens, nxt)
             lower = nxt < n and not tokens[nxt].capitalized
             ends_group = tb.groups.match(tokens, hi - 1) == 1 or tokens[hi - 1].low in tb.admin
-            if (b and lower and b == tb.groups.match(tokens, nxt) and (generic or ends_group)
+            longest = tb.groups.match(tokens, nxt)
+            seg = next((k + 1 for k in range(hi - 1, lo - 1, -1) if tokens[k].text == ","), lo)
+            short_group = hi - seg <= 3 or (ends_group and hi - seg <= 6)  # "Các bộ", "Thủ trưởng cơ quan ngang bộ"
+            if (b and lower and (b == longest or short_group) and (generic or ends_group)
                     and not tb.quantifiers.match(tokens, nxt)):
-                end = _continue_name(tokens, nxt + b, nxt, True)
+                b = longest
+                end = _continue_name(tokens, nxt + b, nxt, generic)
                 actors[-1] = (lo, end, generic)
                 j = end
                 continue
