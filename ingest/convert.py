@@ -12,8 +12,8 @@ DEFAULT_MAX_MB = 50.0
 
 
 def max_bytes() -> int:
-    """The size limit: ``KEHOACH_MAX_FILE_MB`` (default 50 MB)."""
-    return int(float(os.environ.get("KEHOACH_MAX_FILE_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
+    """The size limit: ``KEHOACH_MAX_UPLOAD_MB`` (default 50 MB)."""
+    return int(float(os.environ.get("KEHOACH_MAX_UPLOAD_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
 
 
 def convert_bytes(data: bytes, source: str, *, limit: int | None = None) -> Document:
