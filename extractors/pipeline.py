@@ -65,7 +65,7 @@ def extract(document: Document) -> dict[str, Any]:
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
-        "references": extract_references(document, lay),
+        "references": extract_references(document, lay, meta.number),
         "abbreviations": abbreviations,
         "ocr": document.ocr,
         "pages": [asdict(p) for p in document.pages],

@@ -19,7 +19,7 @@ KINDS = (
 )
 _KIND = "|".join(sorted((re.escape(k) for k in KINDS), key=len, reverse=True))
 REFERENCE = re.compile(
-    rf"(?P<kind>{_KIND})\s+(?:số\s*:?\s*)?(?P<num>\d+[\w.]*(?:\s?[/-]\s?[\wĐđ.&]+)*/[\wĐđ.&-]+)"
+    rf"(?P<kind>{_KIND})\s+(?:số\s*:?\s*)?(?P<num>\d+[\w.]*(?:\s?[/-]\s?[\wĐđ.&]+)+)"
     r"(?:\s*,?\s*ngày\s+(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
     r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
     r"(?:\s+(?:của|do)\s+(?P<issuer>[^;,.()]+?)(?=\s+(?:về|phê duyệt|quy định|ban hành|hướng dẫn|triển khai|thực hiện"
@@ -40,6 +40,8 @@ def find_references(text: str, offset: int = 0) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for m in REFERENCE.finditer(text):
         number = re.sub(r"\s*([/-])\s*", r"\1", m.group("num")).rstrip(".")
+        if "/" not in number:
+            continue
         out.append({
             "kind": m.group("kind"),
             "number": number,
@@ -51,12 +53,12 @@ def find_references(text: str, offset: int = 0) -> list[dict[str, Any]]:
     return out
 
 
-def extract_references(doc: Document, lay: Layout) -> list[dict[str, Any]]:
+def extract_references(doc: Document, lay: Layout, own_number: str | None = None) -> list[dict[str, Any]]:
     """References in the opening paragraphs (Căn cứ / Thực hiện), before the first numbered section.
 
     Falls back to the whole body when the opening cites nothing.
     """
-    seen: set[str] = set()
+    seen: set[str] = {own_number} if own_number else set()
     out: list[dict[str, Any]] = []
     body = lay.blocks_in("body") + lay.blocks_in("header")
     body.sort()
@@ -64,7 +66,7 @@ def extract_references(doc: Document, lay: Layout) -> list[dict[str, Any]]:
     for i in body:
         block = doc.blocks[i]
         text = doc.text[block.start : block.end]
-        if i in lay.blocks_in("body") and split_marker(text)[0] in ("roman", "decimal"):
+        if i in lay.blocks_in("body") and split_marker(text)[0] in ("article", "roman", "decimal"):
             break
         opening.append(i)
     for indices in (opening, lay.blocks_in("body")):
