@@ -335,7 +335,7 @@ def _spans(text: str, tokens: Sequence[Token], found: list[tuple[int, int, bool]
 
 
 _CONTEXT_OPENERS = ("trên cơ sở", "thông qua", "căn cứ", "để", "ngoài", "trong quá trình", "sau khi", "đối với",
-                    "trên đây", "qua", "nhằm", "trường hợp", "khi", "tùy", "theo")
+                    "trên đây", "qua", "nhằm", "trường hợp", "khi", "tùy", "theo", "nếu", "quá trình")
 _TIME_WORDS = frozenset("hàng hằng năm quý tháng tuần ngày định kỳ trước chậm nhất đầu cuối mỗi".split())
 
 
@@ -444,8 +444,9 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         tok = toks[k]
         if tb.directives.match(toks, k):
             sub = directive_at(k)
-            after_comma = toks[k - 1].text in ",.;" and not (k > 1 and tb.verbs.match(toks, k - 2))
-            if sub and (after_comma or _preceded_by_actor(toks, k)):  # not "đôn đốc, yêu cầu X …"
+            in_series = k > 1 and toks[k - 1].text == "," and bool(tb.verbs.match(toks, k - 2))
+            after_comma = toks[k - 1].text in ",.;" and not in_series  # not "đôn đốc, yêu cầu X …"
+            if sub and (after_comma or (context and not in_series) or _preceded_by_actor(toks, k)):
                 return sub
         if context and tok.text in (",", "mà", "thì") or (tok.text == "." and k + 1 < len(toks)):
             found, end = read_actor_list(toks, k + 1)
