@@ -127,7 +127,8 @@ def _phrase_at(tokens: Sequence[Token], i: int, n: int) -> str:
     return " ".join(t.low for t in tokens[i : i + n])
 
 
-def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False) -> tuple[int, bool] | None:
+def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
+               lower_head: bool = False) -> tuple[int, bool] | None:
     """Read one actor phrase at ``tokens[i]``: (index after it, is it a generic group)."""
     tb = _tables()
     n = len(tokens)
@@ -151,7 +152,7 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False) -> 
         if tb.not_starts.match(tokens, j):
             return None
         h = tb.heads.match(tokens, j)
-        if h and tokens[j].capitalized:
+        if h and (tokens[j].capitalized or (lower_head and j + h < len(tokens) and tokens[j + h].capitalized)):
             j += h
             if (h == 1 and j < n and tokens[j].text == "," and tb.groups.match(tokens, j - 1) == 1
                     and tb.basic_groups.match(tokens, j + 1)):
@@ -251,10 +252,14 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
     return j
 
 
-def read_actor_list(tokens: Sequence[Token], i: int) -> tuple[list[tuple[int, int, bool]], int]:
-    """Read "A, B; C và D" at ``tokens[i]``: [(first token, end token, generic)], end index."""
+def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = False
+                    ) -> tuple[list[tuple[int, int, bool]], int]:
+    """Read "A, B; C và D" at ``tokens[i]``: [(first token, end token, generic)], end index.
+
+    ``first_lower`` accepts a head in lower case ("giao phòng Quản lý …"), as written after a directive.
+    """
     tb = _tables()
-    first = scan_actor(tokens, i)
+    first = scan_actor(tokens, i, lower_head=first_lower)
     if first is None:
         return [], i
     actors: list[tuple[int, int, bool]] = [(i, first[0], first[1])]
@@ -405,14 +410,14 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         d = tb.directives.match(toks, k)
         if not d:
             return None
-        found, end = read_actor_list(toks, k + d)
+        found, end = read_actor_list(toks, k + d, first_lower=True)
         if not found:
             return None
         return Subject(_spans(clause, toks, found), lx.directives[_phrase_at(toks, k, d)],
                        _at_end(toks, end), toks[end - 1].end)
 
     # "Trách nhiệm của X", "Nhiệm vụ của X": a heading naming X
-    m = re.match(r"^(?:trách nhiệm|nhiệm vụ)(?:\s+chung)?\s+(?:của|đối với)\s+", clause, re.IGNORECASE)
+    m = re.match(r"^(?:(?:trách nhiệm|nhiệm vụ)(?:\s+chung)?\s+(?:của|đối với)|đối với)\s+", clause, re.IGNORECASE)
     if m:
         inner = find_subject(clause[m.end():])
         if inner.actors and inner.heading_like:
@@ -491,8 +496,10 @@ def find_co_actors(clause: str, tokens: Sequence[Token] | None = None) -> list[A
         if not found:
             found = _bare_group_list(toks, j)
         out.extend(_spans(clause, toks, found))
-    seen: set[tuple[int, int]] = set()
-    return [a for a in out if not ((a.start, a.end) in seen or seen.add((a.start, a.end)))]
+    unique: dict[tuple[int, int], ActorSpan] = {}
+    for a in out:
+        unique.setdefault((a.start, a.end), a)
+    return list(unique.values())
 
 
 def _bare_group_list(tokens: Sequence[Token], j: int) -> list[tuple[int, int, bool]]:

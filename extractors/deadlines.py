@@ -343,7 +343,9 @@ class _Atom:
     f: dict[str, Any]
 
 
-def _valid_day(day: int, month: int, year: int | None) -> bool:
+def _valid_day(day: int | None, month: int | None, year: int | None) -> bool:
+    if day is None or month is None:
+        return False
     try:
         _dt.date(year or 2024, month, day)  # 2024: a leap year, so 29/2 passes without a year
     except ValueError:
@@ -382,7 +384,7 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
         return _Atom("date", s, e, {"d": num("dy"), "m": None, "y": None})
     if kind in ("rangep", "rangeb"):
         a, b = (num("ra1"), num("ra2")) if kind == "rangep" else (num("rb1"), num("rb2"))
-        return _Atom("range", s, e, {"y1": a, "y2": b}) if a < b else None
+        return _Atom("range", s, e, {"y1": a, "y2": b}) if a is not None and b is not None and a < b else None
     if kind == "quarter":
         return _Atom("quarter", s, e, {"q": g.quarters[gd["qn"]], "y": num("qy")})
     if kind == "part":
@@ -392,8 +394,10 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
     if kind == "interval":
         n = num("in1") or num("in2")
         unit = " ".join((gd.get("iu1") or gd.get("iu2") or "").split())
+        if not n:
+            return None
         months = n if unit == g.month_word else n * 12
-        return _Atom("recur", s, e, {"months": months}) if n else None
+        return _Atom("recur", s, e, {"months": months})
     if kind == "recur":
         return _Atom("recur", s, e, {"rec": g.nouns[" ".join(gd["rn"].split())]})
     if kind == "follow":

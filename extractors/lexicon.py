@@ -67,6 +67,7 @@ class Lexicon:
     abbreviations: dict[str, str]
     task_labels: dict[str, str]
     table_columns: dict[str, tuple[str, ...]]
+    non_task_openers: tuple[str, ...]
 
 
 @cache
@@ -102,4 +103,5 @@ def lexicon() -> Lexicon:
         task_labels=_mapping(doc, "task_labels", "document.yaml"),
         table_columns={k: _words(doc["table_columns"], k, "document.yaml table_columns")
                        for k in doc["table_columns"]},
+        non_task_openers=_words(doc, "non_task_openers", "document.yaml"),
     )

@@ -123,8 +123,9 @@ def find_period(title: str | None) -> dict[str, int | None] | None:
     m = PERIOD_UNTIL.search(title)
     if m:
         return {"start": None, "end": int(m.group("y"))}
-    m = PERIOD_YEAR.search(title)
-    if m:
+    for m in PERIOD_YEAR.finditer(title):
+        if re.search(r"(tháng\s*\d{1,2}|ngày)\s*$", title[max(0, m.start() - 14) : m.start()], re.IGNORECASE):
+            continue  # the year of a cited document's date, not the plan's period
         return {"start": int(m.group("y")), "end": int(m.group("y"))}
     return None
 
@@ -299,9 +300,14 @@ def extract_metadata(doc: Document, lay: Layout) -> Metadata:
     if titles:
         meta.title = " ".join(titles)
     else:
-        vv = next((t for t in header if fold(t).startswith("v/v")), None)
-        if vv:
-            meta.title = re.sub(r"^V/v:?\s*", "", vv, flags=re.IGNORECASE)
+        at = next((k for k, t in enumerate(header) if fold(t).startswith("v/v")), None)
+        if at is not None:
+            parts = [header[at]]
+            for t in header[at + 1 :]:  # "V/v triển khai …" / "trọng tâm phục vụ …" / "chính quyền …"
+                if not t[:1].islower():
+                    break
+                parts.append(t)
+            meta.title = re.sub(r"^V/v:?\s*", "", " ".join(parts), flags=re.IGNORECASE)
     meta.period = find_period(meta.title)
     meta.issuer = _issuer_from_header(header) or _issuer_from_text(doc, lay, place, symbol)
     meta.signer = _signer(doc, lay)

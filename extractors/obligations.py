@@ -83,6 +83,11 @@ def section_role(heading: str) -> Role | None:
     """The role a heading gives the items under it (purpose, criteria, budget, schedule, implementation)."""
     low = fold(heading).strip()
     roles = lexicon().section_roles
+    if any(w in low for w in ("nhiem vu", "giai phap", "to chuc thuc hien")) and not low.startswith(
+            ("tieu chi", "kinh phi")) and len(low) < 120:
+        if not low.startswith(roles.get("implementation", ())) and any(
+                low.startswith(w) for w in roles.get("purpose", ())):
+            return "implementation"  # "MỤC TIÊU, NHIỆM VỤ": the tasks make it a task section
     for role in ("purpose", "criteria", "budget", "schedule", "implementation"):
         for word in roles.get(role, ()):
             if low.startswith(word) or (role == "implementation" and f" {word}" in low[:60] and heading.isupper()):
@@ -150,6 +155,8 @@ class _Builder:
             text = self.node_text(child)
             if child.kind == "paragraph" and not seen_heading:
                 subject = find_subject(text)
+                if text.rstrip().endswith(":"):
+                    continue  # "… yêu cầu các đơn vị thực hiện các nội dung sau:" introduces the items
                 if subject.modality and subject.actors and not subject.heading_like:
                     self.emit_item(child, base, text)
                 continue
@@ -191,7 +198,7 @@ class _Builder:
             if own and text.rstrip().endswith(":") and ctx.role != "budget":
                 # A lead-in with a time is itself an obligation ("d) Hàng năm tổ chức đăng ký …, cụ thể:").
                 self.emit_item(node, ctx, text, subject)
-            child_ctx = replace(ctx, deadline=deadline, criteria=self.criteria_near(node) or ctx.criteria)
+            child_ctx = replace(ctx, deadline=deadline, criteria=tuple(self.criteria_near(node)) or ctx.criteria)
             for child in node.children:
                 self.visit(child, child_ctx)
             return
@@ -240,7 +247,7 @@ class _Builder:
             return [(start, end)]
         out: list[tuple[int, int]] = []
         lo = 0
-        for (a, b), t in zip(parts, times, strict=True):
+        for (_, b), t in zip(parts, times, strict=True):
             if t is not None:
                 out.append((lo, b))
                 lo = b
@@ -290,6 +297,11 @@ class _Builder:
         clause = self.text[start:end]
         if clause.startswith("(") and clause.rstrip(" .;").endswith(")"):
             return None  # a remark: "(Một số nhiệm vụ … có Phụ lục kèm theo)"
+        label = _is_task_label(clause)
+        if label is not None and label != "action":
+            return None  # "Thời gian: …", "Địa điểm: …", "Cơ quan phối hợp: …" outside a task block: a field
+        if fold(clause).startswith(lexicon().non_task_openers):
+            return None  # a target, a scope or an effectivity clause
         if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
             subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
         explicit = bool(subject.actors) and not subject.heading_like
@@ -391,7 +403,7 @@ class _Builder:
         groups = [(items, labs) for items, labs in groups if self._label_fields(labs).get("lead")]
         if not groups:
             return False
-        for k, (items, labs) in enumerate(groups):
+        for items, labs in groups:
             self.emit_task(node, ctx, items, labs, whole=(len(groups) == 1 and not pending))
         for child in pending:
             self.visit(child, ctx)
@@ -431,6 +443,7 @@ class _Builder:
         action_nodes = [c for c in labels if _is_task_label(self.node_text(c)) == "action"]
         bullets = [g for c in action_nodes for g in c.children if not _is_task_label(self.node_text(g))]
         units: list[tuple[int, int, str | None]] = []
+        action: str | None
         if len(bullets) >= 2:
             units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in bullets]
         else:

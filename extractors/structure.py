@@ -203,23 +203,35 @@ _BODY_OPENERS = re.compile(
 
 
 def _title_indices(doc: Document, type_index: int) -> list[int]:
-    """The trích yếu: the paragraphs after the type line, before the body starts."""
+    """The trích yếu: the paragraph after the type line, and the lines that continue it.
+
+    The first paragraph is the title even when it opens like a body ("Triển khai thực hiện Chỉ thị …");
+    a continuation starts in lower case, or goes on in the same case before any body opener.
+    """
     out: list[int] = []
-    for i in range(type_index + 1, min(type_index + 4, len(doc.blocks))):
+    for i in range(type_index + 1, min(type_index + 6, len(doc.blocks))):
         block = doc.blocks[i]
         text = doc.text[block.start : block.end]
-        if block.table is not None or split_marker(text)[0] != "paragraph":
+        if block.table is not None or split_marker(text)[0] != "paragraph" or re.fullmatch(r"[-_=*. ]+", text):
             break
         low = text.lower()
-        if _BODY_OPENERS.match(low) or text.startswith(("(", "Kính gửi")) or re.match(r"^-+$", text):
-            if text.startswith("(") and not out:  # "(Ban hành kèm theo …)" line: skip, keep looking
+        if text.startswith("("):
+            if not out:  # "(Ban hành kèm theo …)" before the title: keep looking
                 continue
             break
-        if out and (len(text) > 160 or text.endswith((".", ";"))):
-            break
-        out.append(i)
-        if len(text) > 40 and not text.isupper():
-            break
+        if not out:
+            if low.startswith(("căn cứ", "kính gửi")):
+                break
+            out.append(i)
+            continue
+        prev = doc.text[doc.blocks[out[-1]].start : doc.blocks[out[-1]].end]
+        if text[:1].islower() or (
+            not prev.rstrip().endswith((".", ";", ":")) and not _BODY_OPENERS.match(low)
+            and len(text) < 160 and text.isupper() == prev.isupper()
+        ):
+            out.append(i)
+            continue
+        break
     return out
 
 

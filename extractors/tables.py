@@ -52,7 +52,7 @@ def _row_cells(doc: Document, row: list[Block]) -> dict[int, Block]:
 
 def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
     out: list[TaskRow] = []
-    for index, rows in doc.tables.items():
+    for rows in doc.tables.values():
         if not rows:
             continue
         header_at = None
@@ -92,7 +92,7 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
                     inherited = found.value
                 continue
 
-            def cell(kind: str, cells: dict[int, Block] = cells) -> str | None:
+            def cell(kind: str, cells: dict[int, Block] = cells, by_kind: dict[str, int] = by_kind) -> str | None:
                 c = by_kind.get(kind)
                 if c is None or c not in cells:
                     return None

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     md = "md"
@@ -69,7 +69,8 @@ def render_markdown(task_list: dict[str, Any]) -> str:
         for actor in ob["actors"] or ["(cơ quan ban hành)"]:
             by_actor.setdefault(actor, []).append(ob)
     for actor, obs in by_actor.items():
-        lines += [f"## {actor}", "", "| # | Mục | Nhiệm vụ | Thời hạn | Số lượng | Phối hợp |", "|---|---|---|---|---|---|"]
+        lines += [f"## {actor}", "", "| # | Mục | Nhiệm vụ | Thời hạn | Số lượng | Phối hợp |",
+                  "|---|---|---|---|---|---|"]
         for ob in obs:
             lines.append("| {} | {} | {} | {} | {} | {} |".format(
                 ob["id"], ob["section"] or "", _cell(ob["action"] or ob["text"], 90),

@@ -124,7 +124,8 @@ def test_metadata_of_seed_000() -> None:
     assert doc["signer"] == {"name": "Nguyễn Hợp Cường", "title": "Chủ tịch", "on_behalf": None, "deputy": False}
     assert doc["recipients"][:2] == ["Sở Nội vụ tỉnh", "TT Huyện ủy"] and not any("Lưu" in r for r in doc["recipients"])
     ref = doc["references"][0]
-    assert (ref["kind"], ref["number"], ref["date"], ref["issuer"]) == ("Chỉ thị", "34-CT/TW", "2014-04-07", "Bộ Chính trị")
+    expected = ("Chỉ thị", "34-CT/TW", "2014-04-07", "Bộ Chính trị")
+    assert (ref["kind"], ref["number"], ref["date"], ref["issuer"]) == expected
 
 
 def test_blank_number_and_day_are_null() -> None:
