@@ -465,6 +465,8 @@ class _Builder:
 
     def emit_row(self, row: TaskRow) -> None:
         clause = self.text[row.start : row.end]
+        if row.lead and fold(row.lead).startswith(("theo phan cong", "theo quyet dinh", "theo chuc nang")):
+            row = replace(row, lead=None)  # the lead is set in another document
         actors = self.names(_actor_list(row.lead)) if row.lead else []
         if row.lead and not actors:
             actors = [s.strip() for s in re.split(r"[;\n]", row.lead) if s.strip()]

@@ -8,6 +8,7 @@ obligation points at the table's own text. Rows with a single filled cell
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,13 +38,26 @@ def classify_header(cells: list[str]) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, cell in enumerate(cells):
         low = fold(cell)
-        for kind in ("number", "co", "lead", "deadline", "product", "task"):
+        for kind in ("number", "subject", "co", "lead", "deadline", "product", "task"):
             words = columns[kind]
             hit = (low.strip(" .") in words) if kind == "number" else any(w in low for w in words)
             if hit and kind not in out.values():
                 out[i] = kind
                 break
     return out
+
+
+_ROMAN_TITLE = re.compile(r"^[IVXLC]{1,6}\.?$|^[A-ZĐ]\.?$")
+
+
+def _is_title_row(number: str | None, task: str | None, lead: str | None, deadline: str | None,
+                  filled: int, width: int) -> bool:
+    """A group row: a roman or capital-letter number, or an upper-case task, with no lead and no time."""
+    if lead or deadline:
+        return False
+    if number and _ROMAN_TITLE.match(number.strip()):
+        return True
+    return bool(task and task.isupper() and filled <= 2 < width)
 
 
 def _row_cells(doc: Document, row: list[Block]) -> dict[int, Block]:
@@ -62,7 +76,8 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             width = max(cells) + 1 if cells else 0
             texts = [doc.text[cells[c].start : cells[c].end] if c in cells else "" for c in range(width)]
             cols = classify_header(texts)
-            if "task" in cols.values() and ({"lead", "deadline"} & set(cols.values())):
+            kinds = set(cols.values())
+            if ("task" in kinds and {"lead", "deadline"} & kinds) or {"subject", "deadline"} <= kinds:
                 header_at, columns = r, cols
                 break
         if header_at is None:
@@ -74,22 +89,13 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
                 if c in cells:
                     found = select_deadline(doc.text[cells[c].start : cells[c].end])
                     inherited = found.value if found else None
-        section: str | None = None
+        title: str | None = None
         by_kind = {kind: c for c, kind in columns.items()}
+        previous_task: str | None = None
         for row in rows[header_at + 1 :]:
             cells = _row_cells(doc, row)
             filled = [b for b in cells.values() if b.end > b.start]
             if not filled:
-                continue
-            if len({doc.text[b.start : b.end] for b in filled}) == 1 and len(columns) > 2:
-                # a merged title row ("I. NHIỆM VỤ …"), or a row of column numbers "(1) (2) (3)"
-                title = doc.text[filled[0].start : filled[0].end]
-                if not title.strip("()0123456789 "):
-                    continue
-                section = title.split(" ", 1)[0].strip(".") or section
-                found = select_deadline(title)
-                if found:
-                    inherited = found.value
                 continue
 
             def cell(kind: str, cells: dict[int, Block] = cells, by_kind: dict[str, int] = by_kind) -> str | None:
@@ -99,11 +105,32 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
                 text = doc.text[cells[c].start : cells[c].end].strip()
                 return text or None
 
-            task = cell("task")
-            if not task or task.strip("()0123456789. ") == "":
+            number = cell("number")
+            task = cell("task") or cell("subject")
+            lead, deadline = cell("lead"), cell("deadline")
+            texts = {doc.text[b.start : b.end] for b in filled}
+            if len(texts) == 1 and len(columns) > 2 and not texts.pop().strip("()0123456789 "):
+                continue  # a row of column numbers "(1) (2) (3)"
+            if _is_title_row(number, task, lead, deadline, len(filled), len(columns)):
+                # "I | Cải cách thể chế" or a merged "I. NHIỆM VỤ …": titles the rows below
+                heading = " ".join(doc.text[b.start : b.end] for b in filled)
+                title = (number or heading.split(" ", 1)[0]).strip(".")
+                found = select_deadline(heading)
+                if found:
+                    inherited = found.value
+                previous_task = None
                 continue
+            if not task:
+                if previous_task and (lead or deadline):  # a sub-row of a merged task cell
+                    task = previous_task
+                else:
+                    continue
+            elif not task.strip("()0123456789. "):
+                continue
+            previous_task = task
             start = min(b.start for b in filled)
             end = max(b.end for b in filled)
-            out.append(TaskRow(start, end, section, task, cell("lead"), cell("co"), cell("deadline"),
-                               cell("product"), inherited))
+            label = number.strip(".") if number else None
+            section = ".".join(p for p in (title, label) if p) or None
+            out.append(TaskRow(start, end, section, task, lead, cell("co"), deadline, cell("product"), inherited))
     return out
