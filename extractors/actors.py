@@ -278,7 +278,8 @@ def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = Fals
             nxt = j + 1
             b = tb.basic_groups.match(tokens, nxt)
             lower = nxt < n and not tokens[nxt].capitalized
-            ends_group = tb.groups.match(tokens, hi - 1) == 1 or tokens[hi - 1].low in tb.admin
+            ends_group = tokens[hi - 1].low in tb.admin or any(
+                hi - k >= lo and tb.groups.match(tokens, hi - k) == k for k in (1, 2))  # "Thủ trưởng các cơ quan"
             longest = tb.groups.match(tokens, nxt)
             seg = next((k + 1 for k in range(hi - 1, lo - 1, -1) if tokens[k].text == ","), lo)
             short_group = hi - seg <= 3 or (ends_group and hi - seg <= 6)  # "Các bộ", "Thủ trưởng cơ quan ngang bộ"
