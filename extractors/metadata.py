@@ -44,6 +44,7 @@ class Metadata:
     period: dict[str, int | None] | None = None
     signer: dict[str, Any] | None = None
     recipients: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)  # "Kính gửi: …" of a letter (what "Như trên" means)
 
 
 def _block_texts(doc: Document, indices: list[int]) -> list[str]:
@@ -278,6 +279,27 @@ def _recipients(doc: Document, lay: Layout) -> list[str]:
     return out
 
 
+def find_addressees(texts: list[str]) -> list[str]:
+    """The "Kính gửi:" list of a letter: inline ("Kính gửi: Sở Nội vụ") or as "- …;" lines after it.
+
+    >>> find_addressees(["Kính gửi:", "- Các sở, ban, ngành;", "- Công an tỉnh.", "Thực hiện …"])
+    ['Các sở, ban, ngành', 'Công an tỉnh']
+    """
+    out: list[str] = []
+    for k, t in enumerate(texts):
+        if not fold(t).startswith("kinh gui"):
+            continue
+        rest = t.split(":", 1)[1].strip() if ":" in t else ""
+        if rest:
+            out.extend(x.strip(" -;.") for x in re.split(r";\s*(?=-|\S)|\s-\s", rest) if x.strip(" -;."))
+        for line in texts[k + 1 :]:
+            if not line.startswith(("-", "+", "•")):
+                break
+            out.append(line.lstrip("-+• ").strip().rstrip(";.,"))
+        break
+    return [x for x in out if x]
+
+
 def extract_metadata(doc: Document, lay: Layout) -> Metadata:
     header = _block_texts(doc, lay.blocks_in("header"))
     first = _block_texts(doc, list(range(min(12, len(doc.blocks)))))
@@ -312,4 +334,5 @@ def extract_metadata(doc: Document, lay: Layout) -> Metadata:
     meta.issuer = _issuer_from_header(header) or _issuer_from_text(doc, lay, place, symbol)
     meta.signer = _signer(doc, lay)
     meta.recipients = _recipients(doc, lay)
+    meta.addressees = find_addressees(header)
     return meta

@@ -173,6 +173,10 @@ def convert(data: bytes, source: str) -> Document:
     if layout:
         head = _header_extent(lines)
         lines = _split_columns(lines[:head]) + [""] + lines[head:]
+        closing = next((k for k, ln in enumerate(lines) if ln.strip().startswith("Nơi nhận")), None)
+        if closing is not None:  # "Nơi nhận" beside the signer block: left column, then right
+            end = min(len(lines), closing + 30)
+            lines = lines[:closing] + _split_columns(lines[closing:end]) + [""] + lines[end:]
     items: list[str | list[list[str]]] = []  # a paragraph, or a table's rows
     chunk: list[str] = []
 
