@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service import auth
+from service.db import session_scope
 from service.errors import ServiceError
 from service.feeds.webhooks import WebhookDispatcher
 from service.jobs import Extractor, JobRunner
@@ -39,15 +40,9 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 
 def get_session(state: StateDep) -> Iterator[Session]:
-    session = state.sessions()
-    try:
+    """One request's session: committed on success, rolled back on any error."""
+    with session_scope(state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
