@@ -38,6 +38,22 @@ Decisions (documented because the text alone does not settle them):
   ``within``. A bare day ("ngày 11/6 hằng năm") gives ``on``.
 - "năm 2026 và các năm tiếp theo" is yearly from 2026: year 2026,
   recurrence yearly, RRULE ``FREQ=YEARLY``.
+- The period after the one reported on is a recurrence of that period:
+  "Trước ngày 31/01 năm liền kề" is yearly (BYMONTH=1;BYMONTHDAY=31),
+  "trước ngày 05 của tháng liền kề" monthly, "tháng đầu của quý sau"
+  quarterly (``FREQ=YEARLY;BYMONTH=1,4,7,10``). "năm trước liền kề" (the year
+  before) belongs to the span but sets no recurrence. Alone ("năm tiếp
+  theo") such a period is not a time expression.
+- A list of days shares the month and year written once: "Ngày 26,
+  27/12/2011" is day 26, month 12, year 2011 (the first day).
+- A quarter with no preposition ("Quý I/2025") has kind ``within``.
+- A duration ("Trong thời hạn 09 tháng, kể từ ngày ban hành …") has no date:
+  its anchor event is not dated; the span runs to the next punctuation mark.
+  "sau" + a duration is a deadline only with its anchor event ("Sau 03 tháng
+  kể từ khi …": kind by); "Sau 8 năm triển khai …" looks back.
+- A recurrence word after a percentage, a changed number or a count of
+  occasions other than one is a rate ("tăng 5% mỗi năm", "02 lần mỗi
+  năm"), not a recurrence; "01 lần mỗi năm" stays yearly.
 """
 from __future__ import annotations
 
@@ -62,7 +78,7 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _LB = r"(?<![\w])"  # left word boundary (letters and digits)
 _RB = r"(?![\w])"
-_BASE_RRULE = {
+BASE_RRULE = {  # recurrence → the RRULE it starts from (shared with the service's calendars)
     "yearly": "FREQ=YEARLY",
     "half-yearly": "FREQ=MONTHLY;INTERVAL=6",
     "quarterly": "FREQ=MONTHLY;INTERVAL=3",
@@ -108,9 +124,16 @@ def validate_time_words(data: Any) -> dict[str, Any]:
         if not isinstance(prep.get("anchor", True), bool):
             raise TimeWordsError(f"time_words.yaml: 'anchor' must be true/false in {prep!r}")
     for key in ("recurrence_prefixes", "periodic_words", "following_years", "once_words", "year_parts",
-                "duration_prepositions", "duration_units", "duration_events", "hour_words",
-                "minute_words", "labels", "document_types"):
+                "duration_units", "duration_events", "duration_event_stops", "hour_words",
+                "minute_words", "labels", "document_types", "next_period_words", "previous_period_words",
+                "rate_units", "occasion_words", "rate_verbs", "duration_needs_event"):
         _str_list(data, key)
+    durations = _str_map(data, "duration_prepositions")
+    if not all(v in KINDS for v in durations.values()):
+        raise TimeWordsError("time_words.yaml: 'duration_prepositions' values must be kinds")
+    positions = _str_map(data, "quarter_months")
+    if not all(v in (1, 2, 3) for v in positions.values()):
+        raise TimeWordsError("time_words.yaml: 'quarter_months' values must be 1..3")
     nouns = _str_map(data, "period_nouns")
     if not all(v in RECURRENCES for v in nouns.values()):
         raise TimeWordsError("time_words.yaml: 'period_nouns' values must be recurrence names")
@@ -201,6 +224,10 @@ class _Grammar:
     label_tail: re.Pattern[str]
     quarters: dict[str, int]
     nouns: dict[str, str]
+    duration_kinds: dict[str, str]
+    duration_needs_event: frozenset[str]
+    quarter_months: dict[str, int]
+    rate_before: re.Pattern[str]
     intervals: dict[int, str]
     weekdays: dict[str, str]
     immediate_kind: str
@@ -257,15 +284,26 @@ def _grammar(accented: bool) -> _Grammar:
     hour = _alt(data["hour_words"], norm)
     minute = _alt(data["minute_words"], norm)
 
+    durations = {" ".join(norm(k).split()): v for k, v in data["duration_prepositions"].items()}
+    stops = _alt(data["duration_event_stops"], norm)
+    quarter_months = {" ".join(norm(k).split()): int(v) for k, v in data["quarter_months"].items()}
+    next_alt = _alt(data["next_period_words"], norm)
+    prev_alt = _alt(data["previous_period_words"], norm)
+    # a following period is a recurrence of the period before it; "ngày" (daily) is left out
+    next_nouns = _alt([k for k, v in data["period_nouns"].items() if v != "daily"], norm)
     patterns = [
-        # trong 24-48 giờ sau khi nước rút
-        rf"{_LB}(?P<rel>(?P<rel_p>{_alt(data['duration_prepositions'], norm)})"
+        # trong 24-48 giờ sau khi nước rút; Trong thời hạn 09 tháng, kể từ ngày ban hành …
+        # (the anchor event runs to the next punctuation mark or time cue)
+        rf"{_LB}(?P<rel>(?P<rel_p>{_alt(list(durations), norm)})"
         rf"\s+\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\s+(?:{_alt(data['duration_units'], norm)}){_RB}"
-        rf"(?:\s+(?:{_alt(data['duration_events'], norm)})(?:\s+[^\s,.;:()]+){{1,8}})?)",
+        rf"(?P<rel_ev>,?[ \t]+(?:{_alt(data['duration_events'], norm)}){_RB}"
+        rf"(?:[ \t]+(?!(?:{stops}){_RB})[^\s,.;:()]+){{1,30}})?)",
         # ngay khi văn bản được ban hành
         rf"{_LB}(?P<imm>(?:{_alt(data['immediate']['phrases'], norm)})(?:\s+[^\s,.;:()]+){{1,8}})",
         # 22/02/2023, ngày 05.12.2023
-        rf"{_LB}(?P<full>(?:{day}\s+)?(?P<fd>{_DAY})(?P<fs>[/.-])(?P<fm>{_MONTH})(?P=fs)(?P<fy>{_YEAR}))(?![\d/])",
+        # (OCR spacing around slashes: "22/ 12/ 2011", "ngày10 /3/2026")
+        rf"{_LB}(?P<full>(?:{day}\s*)?(?P<fd>{_DAY})(?:(?P<fs>[.-])(?P<fm>{_MONTH})(?P=fs)"
+        rf"|[ ]?/[ ]?(?P<fm2>{_MONTH})[ ]?/[ ]?)(?P<fy>{_YEAR}))(?![\d/])",
         # ngày 17 tháng 6 năm 2022
         rf"{_LB}(?P<tdate>{day}\s+(?P<td>{_DAY})\s+{month}\s+(?P<tm>{_MONTH})(?!\d)(?:{ysuffix('ty')})?)",
         # giai đoạn (2021-2025), (2021 - 2025)
@@ -287,6 +325,11 @@ def _grammar(accented: bool) -> _Grammar:
         # (định kỳ) hằng năm, hàng quý, mỗi tháng
         rf"{_LB}(?P<recur>(?:(?:{_alt(data['periodic_words'], norm)})\s+)?"
         rf"(?:{_alt(data['recurrence_prefixes'], norm)})\s+(?P<rn>{noun_alt}){_RB})",
+        # tháng đầu của quý sau
+        rf"{_LB}(?P<qpos>(?P<qp>{_alt(list(data['quarter_months']), norm)})\s+(?:(?:{of_alt})\s+)?"
+        rf"{quarter}\s+(?:{next_alt}){_RB})",
+        # (ngày 05 của) tháng liền kề, (ngày 31/12) năm trước liền kề
+        rf"{_LB}(?P<nextp>(?P<np>{next_nouns})\s+(?:(?P<prev>{prev_alt})|{next_alt}){_RB}(?!\s+khi{_RB}))",
         # và các năm tiếp theo
         rf"{_LB}(?P<follow>{_alt(data['following_years'], norm)}){_RB}",
         # (ngày) thứ Sáu
@@ -294,7 +337,7 @@ def _grammar(accented: bool) -> _Grammar:
         # ngày 30/12, 15/6 (bare: accepted only in context)
         rf"{_LB}(?P<dm>(?P<dmw>{day}\s+)?(?P<dd>{_DAY})[/-](?P<dmm>{_MONTH}))(?![\d/]|[-.]\d)",
         # ngày 20 (hằng tháng)
-        rf"{_LB}(?P<dayonly>{day}\s+(?P<dy>{_DAY}))(?!\d)(?!\s*[/.-]\s*\d)(?!\s+{month})",
+        rf"{_LB}(?P<dayonly>{day}\s+(?P<dy>{_DAY}))(?!\d)(?!\s*[/.-]\s*\d)(?!\s+{month}\s*\d)",
         # năm 2026, năm nay
         rf"{_LB}(?P<year>{year}\s+(?P<yy>{_YEAR}))(?!\d)",
         rf"{_LB}(?P<thisyear>{_alt(w['current_year'], norm)}){_RB}",
@@ -320,12 +363,20 @@ def _grammar(accented: bool) -> _Grammar:
     citation_after = re.compile(rf"\s*,?\s*(?:{_alt(w['citation_after'], norm)}){_RB}")
     clause_start = re.compile(r"\s*(?:(?:[-+*•–—]|\(?(?:\d+|[^\W\d_]|[ivxlc]+)[.)])\s*)*")
     label_tail = re.compile(rf"(?:(?:{_alt(data['labels'], norm)})\s*)?:\s*$")
+    num = r"(?<![\d/.,\-–])(?P<n>\d+(?:[.,]\d+)?)"
+    rate_before = re.compile(
+        rf"(?:(?P<verb>{_LB}(?:{_alt(data['rate_verbs'], norm)}))\s+(?:[^\W\d_]+\s+){{0,3}})?{num}"
+        rf"(?:\s*(?P<unit>{_alt(data['rate_units'], norm)})|\s+(?P<occ>{_alt(data['occasion_words'], norm)})"
+        rf"|(?:\s+[^\W\d_]+){{1,3}})?\s*$"
+    )
     return _Grammar(
         norm=norm, atoms=atoms, prep_tail=prep_tail, prep_info=prep_info, joiner=joiner,
         recur_prep_gap=recur_prep_gap, paren_open_gap=paren_open_gap, filler=filler,
         citation_before=citation_before, citation_after=citation_after,
         citation_doc_window=re.compile(rf"{_LB}(?:{doc_types}){_RB}[^.;:()\n]*$"), clause_start=clause_start,
-        label_tail=label_tail, quarters=quarters, nouns=nouns,
+        label_tail=label_tail, quarters=quarters, nouns=nouns, duration_kinds=durations,
+        duration_needs_event=frozenset(" ".join(norm(x).split()) for x in data["duration_needs_event"]),
+        quarter_months=quarter_months, rate_before=rate_before,
         intervals={int(k): v for k, v in data["month_intervals"].items()}, weekdays=weekdays,
         immediate_kind=data["immediate"]["kind"],
         month_word=month,
@@ -358,7 +409,8 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
     gd = m.groupdict()
     # the top-level group is the one that matched; lastgroup may be an inner one
     for name in ("rel", "imm", "full", "tdate", "rangep", "rangeb", "quarter", "part", "month",
-                 "interval", "recur", "follow", "weekday", "dm", "dayonly", "year", "thisyear", "time"):
+                 "interval", "recur", "qpos", "nextp", "follow", "weekday", "dm", "dayonly", "year",
+                 "thisyear", "time"):
         if gd.get(name) is not None:
             kind = name
             break
@@ -366,11 +418,13 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
     num = lambda k: int(gd[k]) if gd.get(k) else None  # noqa: E731
     if kind == "rel":
         prep = " ".join(gd["rel_p"].split())
-        return _Atom("rel", s, e, {"kind": g.prep_info.get(prep, (None, True))[0]})
+        if gd.get("rel_ev") is None and prep in g.duration_needs_event:
+            return None  # "Sau 8 năm triển khai …" looks back, it sets no time
+        return _Atom("rel", s, e, {"kind": g.duration_kinds.get(prep)})
     if kind == "imm":
         return _Atom("imm", s, e, {"kind": g.immediate_kind})
     if kind == "full":
-        d, mo, y = num("fd"), num("fm"), num("fy")
+        d, mo, y = num("fd"), num("fm") or num("fm2"), num("fy")
         return _Atom("date", s, e, {"d": d, "m": mo, "y": y}) if _valid_day(d, mo, y) else None
     if kind == "tdate":
         d, mo, y = num("td"), num("tm"), num("ty")
@@ -400,6 +454,11 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
         return _Atom("recur", s, e, {"months": months})
     if kind == "recur":
         return _Atom("recur", s, e, {"rec": g.nouns[" ".join(gd["rn"].split())]})
+    if kind == "qpos":
+        return _Atom("qpos", s, e, {"rec": "quarterly", "qm": g.quarter_months[" ".join(gd["qp"].split())]})
+    if kind == "nextp":
+        rec = None if gd.get("prev") else g.nouns[" ".join(gd["np"].split())]
+        return _Atom("nextp", s, e, {"rec": rec})
     if kind == "follow":
         return _Atom("follow", s, e, {})
     if kind == "weekday":
@@ -515,11 +574,23 @@ def _is_citation(chain: _Chain, norm_text: str, g: _Grammar) -> bool:
     return False
 
 
+def _is_rate(atom: _Atom, norm_text: str, g: _Grammar) -> bool:
+    """A recurrence word that measures a number: "tăng 5% mỗi năm" (not "01 lần mỗi năm")."""
+    if atom.type != "recur" or "rec" not in atom.f:
+        return False
+    m = g.rate_before.search(norm_text, max(0, atom.start - 60), atom.start)
+    if m is None:
+        return False
+    if m.group("unit") or m.group("verb"):
+        return True
+    return m.group("occ") is not None and float(m.group("n").replace(",", ".")) != 1
+
+
 def _keep(chain: _Chain) -> bool:
     """Drop chains that are not a time expression on their own."""
     types = {a.type for a in chain.atoms}
-    if types <= {"time", "weekday", "follow"}:
-        return False
+    if types <= {"time", "weekday", "follow", "nextp"}:
+        return False  # "năm tiếp theo" alone names a period, not a time
     first = chain.atoms[0]
     if first.type == "date" and (first.f.get("bare") or first.f["m"] is None):
         in_context = chain.prep is not None or "recur" in types or len(chain.atoms) > 1
@@ -546,7 +617,7 @@ def _rrule(rec: str | None, months_interval: int | None, month: int | None, day:
             months = ",".join(str(m) for _, m in dm_pairs)
             return f"FREQ=YEARLY;BYMONTH={months};BYMONTHDAY={dm_pairs[0][0]}"
         return None
-    rule = _BASE_RRULE[rec]
+    rule = BASE_RRULE[rec]
     if rec == "yearly":
         if month:
             rule += f";BYMONTH={month}"
@@ -572,6 +643,7 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
     byday: str | None = None
     is_range = chain.is_range
     own_kind: str | None = None
+    quarter_month: int | None = None
     for atom in chain.atoms:
         f = atom.f
         if atom.type == "date":
@@ -591,6 +663,9 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
                 rec = g.intervals.get(months_interval)
         elif atom.type == "follow" and rec is None:
             rec = "yearly"
+        elif atom.type in ("nextp", "qpos") and rec is None and months_interval is None:
+            rec = f["rec"]
+            quarter_month = f.get("qm")
         elif atom.type == "weekday" and byday is None:
             byday = f["byday"]
         elif atom.type in ("rel", "imm"):
@@ -607,7 +682,8 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
     day = month = None
     if not is_range:
         if dates:
-            day, month = dates[0][0], dates[0][1]
+            # a list shares the month written once: "Ngày 26, 27/12/2011"
+            day, month = dates[0][0], next((m for _, m, _ in dates if m is not None), None)
         if month is None and months:
             month = months[0][0]
     if rec == "yearly" and len(dm_pairs) == 2 and abs(dm_pairs[0][1] - dm_pairs[1][1]) == 6:
@@ -620,6 +696,9 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
     if day and month and year and rec is None:
         out["date"] = _dt.date(year, month, day).isoformat()
     out["rrule"] = _rrule(rec, months_interval, month, day, byday, dm_pairs)
+    if quarter_month and rec == "quarterly":
+        months_of_year = ",".join(str(quarter_month + 3 * i) for i in range(4))
+        out["rrule"] = f"FREQ=YEARLY;BYMONTH={months_of_year}"
     # kind
     prep_kind = g.prep_info.get(chain.prep or "", (None, True))[0]
     if own_kind:
@@ -630,6 +709,8 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
         kind = "within"
     elif prep_kind:
         kind = prep_kind
+    elif day is None and (quarter is not None or quarter_month):
+        kind = "within"  # "Quý I/2025", "tháng đầu của quý sau": a span
     elif day is not None:
         kind = "on"
     else:
@@ -654,7 +735,8 @@ def _normalise(text: str) -> tuple[str, _Grammar]:
 
 def _scan(text: str, default_year: int | None = None) -> tuple[str, _Grammar, list[_Chain]]:
     norm_text, g = _normalise(text)
-    atoms = [a for m in g.atoms.finditer(norm_text) if (a := _atom(m, g)) is not None]
+    atoms = [a for m in g.atoms.finditer(norm_text)
+             if (a := _atom(m, g)) is not None and not _is_rate(a, norm_text, g)]
     chains = _chains(norm_text, atoms, g)
     kept: list[_Chain] = []
     for chain in chains:
@@ -705,7 +787,7 @@ def parse_deadline(text: str, *, default_year: int | None = None) -> dict[str, A
 
 def _anchored(chain: _Chain, norm_text: str, g: _Grammar, clause_start: int) -> bool:
     types = {a.type for a in chain.atoms}
-    if types & {"recur", "rel", "imm", "quarter", "month"}:
+    if types & {"recur", "rel", "imm", "quarter", "month", "qpos"}:
         return True
     if chain.prep is not None and g.prep_info.get(chain.prep, (None, True))[1]:
         return True

@@ -13,16 +13,10 @@ import calendar
 from datetime import date, datetime
 from typing import Any
 
+from extractors.deadlines import BASE_RRULE as _FREQ
+from extractors.deadlines import RECURRENCES as RECURRENCES  # re-exported: the names the service accepts
+
 MAX_OCCURRENCES = 400
-RECURRENCES = ("yearly", "half-yearly", "quarterly", "monthly", "weekly", "daily")
-_FREQ = {
-    "yearly": "FREQ=YEARLY",
-    "half-yearly": "FREQ=MONTHLY;INTERVAL=6",
-    "quarterly": "FREQ=MONTHLY;INTERVAL=3",
-    "monthly": "FREQ=MONTHLY",
-    "weekly": "FREQ=WEEKLY",
-    "daily": "FREQ=DAILY",
-}
 
 
 def _iso(value: Any) -> date | None:

@@ -103,3 +103,18 @@ def test_invalid_dates_are_not_dates() -> None:
 def test_time_words_validation(bad: Any) -> None:
     with pytest.raises(TimeWordsError):
         validate_time_words(bad)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("duration_prepositions", {"trong": "soon"}),
+    ("quarter_months", {"tháng đầu": 4}),
+    ("next_period_words", []),
+    ("rate_units", "%"),
+])
+def test_time_words_validation_of_new_keys(key: str, value: Any) -> None:
+    from extractors.deadlines import load_time_words
+
+    data = dict(load_time_words(), **{key: value})
+    with pytest.raises(TimeWordsError):
+        validate_time_words(data)
+

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingest.backends import pdf as pdf_backend
-from ingest.backends.pdf import convert
+from ingest.backends.pdf import convert, normalize_ocr_text
+from ingest.document import Document
 from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, MissingDependency
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -338,10 +339,22 @@ def test_corpus_annex_table() -> None:
     assert [doc.block_text(b) for b in rows[1]][0] == "1"
 
 
+_OCR_RUNS: dict[str, tuple[Document, list[tuple[int, int]]]] = {}
+
+
+def _ocr_corpus(prefix: str) -> tuple[Document, list[tuple[int, int]]]:
+    """A corpus PDF read with OCR once per test session, with the progress calls it made."""
+    if prefix not in _OCR_RUNS:
+        path = _corpus_file(prefix)
+        seen: list[tuple[int, int]] = []
+        doc = convert(path.read_bytes(), path.name, progress=lambda done, total: seen.append((done, total)))
+        _OCR_RUNS[prefix] = (doc, seen)
+    return _OCR_RUNS[prefix]
+
+
 @pytest.mark.slow
 def test_corpus_garbled_text_layer_is_ocred() -> None:
-    path = _corpus_file("021")
-    doc = convert(path.read_bytes(), path.name)
+    doc, _ = _ocr_corpus("021")
     assert doc.ocr and all(p.ocr for p in doc.pages)
     assert re.search(r"Số: ?1105", doc.text)
     assert re.search(r"ngày 10 tháng 3 năm 2026", doc.text)
@@ -351,9 +364,7 @@ def test_corpus_garbled_text_layer_is_ocred() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("prefix, expected", [("022", "KẾ HOẠCH"), ("023", "Kính gửi")])
 def test_corpus_scans_are_ocred(prefix: str, expected: str) -> None:
-    path = _corpus_file(prefix)
-    seen: list[tuple[int, int]] = []
-    doc = convert(path.read_bytes(), path.name, progress=lambda done, total: seen.append((done, total)))
+    doc, seen = _ocr_corpus(prefix)
     assert doc.ocr
     assert all(p.ocr for p in doc.pages)
     read = [p for p in doc.pages if p.end > p.start]  # a blank back page reads nothing
@@ -368,3 +379,250 @@ def test_synthetic_scan_is_ocred() -> None:
     doc = convert(_scan_pdf(["Số: 25/KH-UBND", "Kế hoạch triển khai công tác năm 2025"]), "scan.pdf")
     assert doc.ocr and doc.pages[0].ocr
     assert "25/KH-UBND" in doc.text
+
+
+# --------------------------------------------------------------------------- footnotes, lists (review fixes)
+
+NOTE = "Công văn số 249-CV/TU ngày 24/12/2025 của Ban Thường vụ Tỉnh ủy về việc triển khai thực hiện"
+
+
+def _footnote_across_pages(note_size: float) -> bytes:
+    """An item cut by a page break, with a raised marker glued to a word and its footnote below."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    w = _Writer(page_numbers=False)
+    w.paragraph(LONG + " " + LONG)
+    w.y = 690
+    head = "a) Tăng cường quản lý khoáng sản"
+    w.at(w.LEFT + 36, head)
+    x = w.LEFT + 36 + stringWidth(head, w.font, 13)
+    w.c.setFont(w.font, 8)
+    w.c.drawString(x + 0.5, w.height - w.y + 5, "1")  # raised marker, touching the word
+    w.c.setFont(w.font, 13)
+    w.c.drawString(x + 9, w.height - w.y, "chưa khai thác, bảo vệ tài nguyên trên địa")
+    w.y = 745
+    w.at(w.LEFT, "1", size=0.6 * note_size)
+    w.at(w.LEFT + 6, NOTE, size=note_size)
+    w.y += note_size * 1.2
+    w.at(w.LEFT, "Kết luận số 226-KL/TW ngày 11/12/2025 của Ban Bí thư.", size=note_size)
+    w.new_page()
+    w.paragraph("bàn tỉnh theo quy định của pháp luật.", indent=0)
+    w.paragraph("b) " + LONG)
+    return w.save()
+
+
+@pytest.mark.parametrize("note_size", [10, 12])
+def test_footnote_never_splices_into_an_item_cut_by_a_page_break(note_size: float) -> None:
+    doc = convert(_footnote_across_pages(note_size), "note.pdf")
+    paras = [doc.block_text(b) for b in doc.blocks if b.kind == "paragraph"]
+    item = next(p for p in paras if p.startswith("a) "))
+    assert item == ("a) Tăng cường quản lý khoáng sản chưa khai thác, bảo vệ tài nguyên trên địa bàn tỉnh "
+                    "theo quy định của pháp luật.")  # marker "1" gone, page break re-joined
+    assert not any("249-CV/TU" in p for p in paras)
+    foot = [i for i, b in enumerate(doc.blocks) if b.kind == "footer"]
+    assert len(foot) == 1 and doc.block_text(doc.blocks[foot[0]]).startswith("1 Công văn số 249-CV/TU")
+    assert foot[0] > next(i for i, b in enumerate(doc.blocks) if doc.block_text(b).startswith("a) "))
+
+
+def _recipients_pdf() -> bytes:
+    """A "Kính gửi:" list indented as a whole, one item wrapped before an upper-case word."""
+    w = _Writer(page_numbers=False)
+    w.at(w.LEFT + 60, "Kính gửi:")
+    w.next_line()
+    for text in ("- Các Sở, ngành: Công Thương, Nội vụ, Công an tỉnh, Ban", "Chỉ huy Bộ đội Biên phòng tỉnh;",
+                 "- UBND các xã, phường;", "- Tổ chức, doanh nghiệp hoạt động trong lĩnh vực vật",
+                 "liệu nổ công nghiệp.", "- Sở Tài chính", "- Sở Nội vụ;"):
+        w.at(w.LEFT + 140, text)
+        w.next_line()
+    w.paragraph(LONG)
+    w.paragraph("- Các cơ quan, đơn vị chủ động rà soát, tổng hợp kết quả thực hiện nhiệm vụ năm 2025 của "
+                "Ủy ban nhân dân tỉnh và các huyện,")
+    w.paragraph("Sở Nội vụ tổng hợp, báo cáo kết quả trước ngày 15 tháng 12 năm 2025.")
+    return w.save()
+
+
+def test_wrapped_dash_item_is_rejoined() -> None:
+    paras = _paras(convert(_recipients_pdf(), "list.pdf"))
+    assert paras[:6] == [
+        "Kính gửi:",
+        "- Các Sở, ngành: Công Thương, Nội vụ, Công an tỉnh, Ban Chỉ huy Bộ đội Biên phòng tỉnh;",
+        "- UBND các xã, phường;",
+        "- Tổ chức, doanh nghiệp hoạt động trong lĩnh vực vật liệu nổ công nghiệp.",
+        "- Sở Tài chính",
+        "- Sở Nội vụ;",
+    ]
+    assert paras[6] == LONG  # a new indented paragraph after a finished item stays apart
+    # an unfinished item followed by an indented paragraph: not a continuation
+    assert paras[-1] == "Sở Nội vụ tổng hợp, báo cáo kết quả trước ngày 15 tháng 12 năm 2025."
+
+
+def test_corpus_footnotes_are_footer_blocks_after_the_body() -> None:
+    path = _corpus_file("014")
+    doc = convert(path.read_bytes(), path.name)
+    paras = [doc.block_text(b) for b in doc.blocks if b.kind == "paragraph"]
+    item = next(p for p in paras if p.startswith("a) Tổ chức quán triệt"))
+    assert "chỉ đạo của Tỉnh ủy, Đảng ủy Ủy ban nhân dân tỉnh về chấn chỉnh" in item  # markers 1, 2 gone
+    assert not any("Công văn số 249-CV/TU" in p or "Công văn số 591-CV/ĐU" in p for p in paras)
+    notes = [(i, doc.block_text(b)) for i, b in enumerate(doc.blocks) if b.kind == "footer"]
+    first = next(i for i, text in notes if text.startswith("1 Công văn số 249-CV/TU ngày 24/12/2025"))
+    assert any(text.startswith("2 Công văn số 591-CV/ĐU ngày 30/12/2025") for _, text in notes)
+    assert first > next(i for i, b in enumerate(doc.blocks) if doc.block_text(b) == item)
+
+
+def test_corpus_recipient_list_item_is_rejoined() -> None:
+    path = _corpus_file("016")
+    paras = _paras(convert(path.read_bytes(), path.name))
+    assert ("- Các Sở, ngành: Công Thương, Nội vụ, Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh, "
+            "Ban Chỉ huy Bộ đội Biên phòng tỉnh;") in paras
+    assert "Bộ đội Biên phòng tỉnh;" not in paras
+
+
+# --------------------------------------------------------------------------- OCR clean-up (review fixes)
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("trước ngày 22/ 12/ 2011 qua phòng", "trước ngày 22/12/2011 qua phòng"),
+    ("Hội thi ngày 30 /12/2011.", "Hội thi ngày 30/12/2011."),
+    ("ngày 6 / 3 / 2026", "ngày 6/3/2026"),
+    ("Số: 275 /STTTT-CNTT", "Số: 275/STTTT-CNTT"),
+    ("Số: 1105/ KH-ĐKT", "Số: 1105/KH-ĐKT"),
+    ("Số: 12 / QĐ-UBND", "Số: 12/QĐ-UBND"),
+    ("tỷ lệ 2 / 3 số xã", "tỷ lệ 2 / 3 số xã"),  # a fraction, not a date or a number
+    ("01 ngày/ đơn vị", "01 ngày/ đơn vị"),
+])
+def test_ocr_spacing_in_dates_and_numbers(raw: str, clean: str) -> None:
+    assert normalize_ocr_text(raw) == clean
+
+
+PX = 300 / 72  # OCR pixels per point
+
+
+def _ocr_line(text: str, x: float, y: float, line: int, conf: float = 95, size: float = 13) -> list:  # type: ignore[type-arg]
+    """Tesseract-like words for ``text`` at (x, y) points: one line id, 0.5 em per character."""
+    from ingest.ocr import OcrWord
+
+    words = []
+    for piece in text.split():
+        width = 0.5 * size * len(piece)
+        words.append(OcrWord(piece, round(x * PX), round(y * PX), round((x + width) * PX),
+                             round((y + 0.8 * size) * PX), conf, (1, 1, line)))
+        x += width + 0.3 * size
+    return words
+
+
+def _fake_ocr_pages() -> dict[int, object]:
+    """Page 1: a header, a received stamp beside the title, OCR spacing; page 2: a blank form; page 3: blank."""
+    from ingest.ocr import OcrPage
+
+    rows: list[tuple[str, float, float, float]] = [  # text, x, y, confidence
+        ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", 60, 50, 95),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 300, 50, 95),
+        ("Số: 275 /STTTT-CNTT", 80, 80, 90),
+        ("Phú Thọ, ngày 15 tháng 12 năm 2011", 330, 80, 90),
+        ("UBND TỈNH PHÚ THỌ", 40, 115, 80),
+        ("ĐẾN Số: 1614", 40, 135, 70),
+        ("KẾ HOẠCH", 290, 135, 95),
+        ("Ngày: 01/3/2026", 75, 155, 60),
+        ("Tổ chức hội thi tin học", 240, 155, 95),
+        ("Chuyển: .........", 40, 172, 60),
+        ("Lưu hồ sơ số: ......", 40, 189, 60),
+    ]
+    body = ["Các đơn vị đăng ký danh sách tham gia trước ngày 22/ 12/ 2011 qua phòng Công",
+            "nghệ thông tin sở. Thời gian tổ chức Hội thi ngày 30 /12/2011."]
+    page1 = [w for i, (t, x, y, c) in enumerate(rows) for w in _ocr_line(t, x, y, i, c)]
+    for k, text in enumerate(body):
+        page1 += _ocr_line(text, 85 if k else 120, 230 + 18 * k, 100 + k)
+    page2 = (_ocr_line("Đơn vị: ...............................", 85, 60, 1)
+             + _ocr_line("DANH SÁCH ĐĂNG KÝ THAM GIA HỘI THI", 150, 90, 2)
+             + _ocr_line("| | | |", 85, 130, 3, conf=60)
+             + _ocr_line("- Phụ trách: ................ Số điện thoại: ..............", 85, 400, 4)
+             + _ocr_line("uáwg VY Sen T1 €", 300, 500, 5, conf=20))
+    size = (round(595 * PX), round(842 * PX))
+    return {0: OcrPage(page1, *size), 1: OcrPage(page2, *size), 2: OcrPage([], *size)}
+
+
+def _blank_scan(pages: int) -> bytes:
+    """Image-only pages (what a scanner gives); their text comes from the (faked) OCR."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for _ in range(pages):
+        c.drawImage(ImageReader(Image.new("L", (62, 88), 255)), 0, 0, width=A4[0], height=A4[1])
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture
+def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> dict[int, object]:
+    import ingest.ocr as ocr
+
+    results = _fake_ocr_pages()
+    monkeypatch.setattr(ocr, "ocr_pages", lambda render, pages, **kw: {i: results[i] for i in pages})
+    return results
+
+
+def test_ocr_page_is_cleaned(fake_ocr: dict[int, object]) -> None:  # noqa: ARG001
+    doc = convert(_blank_scan(3), "scan.pdf")
+    paras = _paras(doc)
+    assert paras[:5] == ["SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 275/STTTT-CNTT",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Phú Thọ, ngày 15 tháng 12 năm 2011", "KẾ HOẠCH"]
+    assert "Tổ chức hội thi tin học" in paras  # the title beside the stamp is kept
+    for stamp in ("ĐẾN", "1614", "Chuyển", "Lưu hồ sơ", "UBND TỈNH PHÚ THỌ", "01/3/2026"):
+        assert stamp not in doc.text
+    assert "trước ngày 22/12/2011 qua phòng" in doc.text and "Hội thi ngày 30/12/2011." in doc.text
+    page2 = [doc.block_text(b) for b in doc.blocks if b.page == 2]
+    assert page2 == ["DANH SÁCH ĐĂNG KÝ THAM GIA HỘI THI"]  # form leaders, rules and noise dropped
+
+
+def test_ocr_page_without_words_has_no_confidence(fake_ocr: dict[int, object]) -> None:  # noqa: ARG001
+    doc = convert(_blank_scan(3), "scan.pdf")
+    assert doc.ocr and [p.ocr for p in doc.pages] == [True, True, True]
+    assert [p.ocr_confidence is None for p in doc.pages] == [False, False, True]
+    assert 0.5 < doc.pages[0].ocr_confidence <= 1  # type: ignore[operator]
+    assert doc.pages[2].end == doc.pages[2].start
+
+
+def test_ocr_pages_all_empty_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.ocr as ocr
+
+    monkeypatch.setattr(ocr, "ocr_pages", lambda render, pages, **kw: {i: ocr.OcrPage([], 10, 10) for i in pages})
+    with pytest.raises(EmptyFile):
+        convert(_blank_scan(2), "blank-scan.pdf")
+
+
+_SPACED_DATE = re.compile(r"\b\d{1,2}(?:\s+/\s*|/\s+)\d{1,2}\s*/\s*\d{4}|\b\d{1,2}/\d{1,2}(?:\s+/\s*|/\s+)\d{4}")
+_FORM_LINE = re.compile(r"[.…_|]{3,}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["021", "022", "023"])
+def test_corpus_ocr_text_is_cleaned(prefix: str) -> None:
+    doc, _ = _ocr_corpus(prefix)
+    assert not _SPACED_DATE.search(doc.text)
+    assert not re.search(r"\b\d+ +/ *[A-ZĐ]", doc.text)
+    for b in doc.blocks:
+        text = doc.block_text(b)
+        fill = sum(1 for c in text if not c.isalnum() and not c.isspace())
+        assert not (fill >= 3 and fill > sum(1 for c in text if c.isalnum())), text
+
+
+@pytest.mark.slow
+def test_corpus_received_stamp_is_not_read_into_the_header() -> None:
+    doc, _ = _ocr_corpus("022")
+    paras = _paras(doc)
+    title = next(i for i, p in enumerate(paras) if re.fullmatch(r"K\w HOẠCH", p))
+    head = paras[: title + 2]
+    assert head[0] == "BỘ CÔNG AN"
+    assert not any(re.search(r"ĐẾN|Chuyển|Lưu hồ sơ|Số và ký hiệu|LÂM ĐỒNG", p) for p in head), head
+    assert "liên quan đ" in paras[title + 1]  # the title's second line, beside the stamp, is kept
+
+
+@pytest.mark.slow
+def test_corpus_scan_dates_are_unspaced() -> None:
+    doc, _ = _ocr_corpus("023")
+    assert "22/12/2011" in doc.text and "30/12/2011" in doc.text

@@ -50,6 +50,18 @@ _SOFT_HYPHEN = "\ufffe"
 _CODE_HYPHEN = re.compile(r"(?:^|\s)[\w/.]*[\dA-ZĐ]-$")  # a symbol cut after its hyphen: "30/CT-"
 _VV = re.compile(r"^V/v\b")
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M)\.|^(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ)\b")
+_DASH_ITEM = re.compile(r"^[-–+•]\s")  # "- Sở Tài chính;": a bulleted item
+_ITEM_END = re.compile(r"[.;]$")
+# OCR spacing inside dates and document numbers: "22/ 12/ 2011", "275 /STTTT-CNTT"
+_OCR_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\b")
+_OCR_NUMBER = re.compile(r"\b(\d+)\s*/\s*(?=[A-ZĐ])")
+# The "received" stamp of the recipient's office (folded text at the start of a stamp field):
+# strong marks ("ĐẾN", "Chuyển:", "Lưu hồ sơ số") and fields that occur with them ("Số:", "Ngày:")
+_STAMP_STRONG = re.compile(r"^(?:chuyen\s*:|luu ho so\b|so va ky hieu\b)")
+_STAMP_WEAK = re.compile(r"^(?:so\s*:|ngay\s*:)")
+_RECEIVED = re.compile(r"^ĐẾN\W*$")  # the big "ĐẾN" of the stamp (upper case only: not "đến")
+_FILL = re.compile(r"[.…_·]{3,}")
+MIN_OCR_LINE_CONF = 40.0  # mean Tesseract word confidence (0–100) under which an OCR line is noise
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -68,6 +80,7 @@ class Word:
     bold: bool = False
     stamped: bool = False
     spaced: bool = True  # a space or line break came before it in the text stream
+    conf: float | None = None  # OCR word confidence, 0–100 (None: text layer)
 
 
 @dataclass(slots=True)
@@ -533,7 +546,7 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
     line_size = {k: statistics.median(v) * scale * 1.25 for k, v in heights.items()}
     return [
         Word(w.text.replace("\u2044", "/"), w.left * scale, w.right * scale, w.top * scale,
-             w.bottom * scale, line_size[w.line])
+             w.bottom * scale, line_size[w.line], conf=w.conf)
         for w in ocr_page.words
         if w.conf >= 10 or len(w.text) > 1
     ]
@@ -579,9 +592,13 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
         results = ocr_pages(render, sorted(need_ocr), progress=progress)
         for i, result in results.items():
             page = pages[i]
-            page.lines = _group_lines(_ocr_words(result, scale))
+            lines = _group_lines(_ocr_words(result, scale))
+            if page.number == 1:
+                lines = _drop_received_stamp(lines, page.height)
+            page.lines = _drop_junk_lines(lines)
             page.tables = []
-            page.ocr, page.confidence = True, result.confidence
+            page.ocr = True
+            page.confidence = result.confidence if page.lines else None  # nothing read: unknown
     return pages, warnings
 
 
@@ -603,6 +620,124 @@ def _fix_legacy(pages: list[PageLines]) -> None:
             if len(converted) == len(ln.words):
                 for w, text in zip(ln.words, converted, strict=True):
                     w.text = text
+
+
+# ----------------------------------------------------------------------------- OCR clean-up
+
+
+def normalize_ocr_text(text: str) -> str:
+    """Spaces that OCR puts inside dates and document numbers removed (OCR'd text only).
+
+    >>> normalize_ocr_text("trước ngày 22/ 12/ 2011, ngày 30 /12/2011; Số: 275 /STTTT-CNTT")
+    'trước ngày 22/12/2011, ngày 30/12/2011; Số: 275/STTTT-CNTT'
+    """
+    return _OCR_NUMBER.sub(r"\1/", _OCR_DATE.sub(r"\1/\2/\3", text))
+
+
+def _stamp_mark(words: list[Word]) -> int:
+    """2: the words open a received stamp ("ĐẾN", "Chuyển:", "Lưu hồ sơ số"); 1: a stamp field; 0: no."""
+    if _RECEIVED.match(words[0].text):
+        return 2
+    folded = fold(" ".join(w.text for w in words[:4]))
+    if _STAMP_STRONG.match(folded):
+        return 2
+    return 1 if _STAMP_WEAK.match(folded) else 0
+
+
+def _stamp_box(lines: list[Line], page_height: float) -> tuple[float, float, int, int] | None:
+    """(x0, x1, first line, last line) of a received stamp in the top half of the page, or None.
+
+    A stamp needs two of its marks close together, one of them strong ("ĐẾN" and "Chuyển:", or
+    "Chuyển:" and "Ngày:"), so the document's own "Số:" never makes one.
+    """
+    marks: list[tuple[int, list[Word], int]] = []
+    for i, ln in enumerate(lines):
+        if ln.top > 0.5 * page_height:
+            break
+        marks += [(i, seg, score) for seg in _segments(ln, ln.size) if (score := _stamp_mark(seg))]
+    for i, seg, score in marks:
+        if score < 2:
+            continue
+        size = lines[i].size
+        x0, x1 = seg[0].x0, max(w.x1 for w in seg)
+        near = [(j, s) for j, s, _ in marks
+                if abs(s[0].x0 - x0) < 2 * size and abs(lines[j].top - lines[i].top) < 8 * size]
+        if len(near) >= 2:
+            return (min(s[0].x0 for _, s in near), max(max(w.x1 for w in s) for _, s in near),
+                    min(j for j, _ in near), max(j for j, _ in near))
+    return None
+
+
+def _drop_received_stamp(lines: list[Line], page_height: float) -> list[Line]:
+    """Lines without the recipient's "ĐẾN" stamp (Số / Ngày / Chuyển / Lưu hồ sơ số) read by OCR.
+
+    The stamp's lines share visual lines with the title beside it, so only the words inside the
+    stamp's box go: the marked lines, and up to two lines above (the receiving office's name) and
+    three below that sit in the same box, one after the other.
+    """
+    box = _stamp_box(lines, page_height)
+    if box is None:
+        return lines
+    x0, x1, first, last = box
+
+    def inside(ln: Line) -> list[Word]:
+        segs = _segments(ln, ln.size)
+        return [w for seg in segs if x0 - ln.size <= seg[0].x0 <= x1 and max(w.x1 for w in seg) <= x1 + 2 * ln.size
+                for w in seg]
+
+    stamp: dict[int, list[Word]] = {}
+    for i in range(first, last + 1):
+        if found := inside(lines[i]):
+            stamp[i] = found
+    for step, limit in ((-1, 2), (1, 3)):
+        i = first if step < 0 else last
+        for _ in range(limit):
+            j = i + step
+            if not 0 <= j < len(lines):
+                break
+            upper, lower = (lines[j], lines[i]) if step < 0 else (lines[i], lines[j])
+            found = inside(lines[j])
+            if not found or lower.top - upper.bottom > 1.5 * lines[i].size:
+                break
+            stamp[j], i = found, j
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        if i not in stamp:
+            out.append(ln)
+            continue
+        drop = {id(w) for w in stamp[i]}
+        rest = [w for w in ln.words if id(w) not in drop]
+        if rest:
+            out.append(_sub_line(ln, rest))
+    return out
+
+
+def _fill_only(words: list[Word]) -> bool:
+    """Words that are mostly leader dots, underscores or rules: a blank form field, table junk."""
+    text = "".join(w.text for w in words)
+    fill = sum(1 for c in text if not c.isalnum())
+    return fill >= 3 and fill > sum(1 for c in text if c.isalnum())
+
+
+def _garbage(line: Line) -> bool:
+    """An OCR line whose words were read with low mean confidence (noise, handwriting, smudges)."""
+    confs = [w.conf for w in line.words if w.conf is not None and w.conf >= 0]
+    return bool(confs) and statistics.fmean(confs) < MIN_OCR_LINE_CONF
+
+
+def _drop_junk_lines(lines: list[Line]) -> list[Line]:
+    """OCR lines without blank-form leaders ("Đơn vị: ……", "| | |") and low-confidence noise."""
+    out: list[Line] = []
+    for ln in lines:
+        if _garbage(ln):
+            continue
+        segs = _segments(ln, 2 * ln.size)
+        keep = [w for seg in segs if not _fill_only(seg) for w in seg]
+        if len(keep) == len(ln.words):
+            out.append(ln)
+        elif keep:
+            out.append(_sub_line(ln, keep))
+    return out
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -644,15 +779,28 @@ def _body_size(pages: list[PageLines]) -> float:
 
 
 def _split_footnotes(page: PageLines, body_size: float) -> tuple[list[Line], list[Line]]:
-    """(body lines, footnote lines): small-print lines at the bottom that start with a marker."""
+    """(body lines, footnote lines): small-print lines at the bottom that start with a marker.
+
+    Small print is at most 87 % of the body size; on a text layer, print only a little smaller
+    (12 pt under 13 pt) counts too when its first marker is raised somewhere in the page's body.
+    """
     lines = page.lines
-    k = len(lines)
-    while k > 0 and lines[k - 1].size <= 0.87 * body_size and lines[k - 1].top > page.height * 0.5:
-        k -= 1
-    zone = lines[k:]
-    if not zone or k == 0 or not _NOTE_MARK.match(zone[0].words[0].text):
-        return lines, []
-    return lines[:k], zone
+    for ratio in (0.87,) if page.ocr else (0.87, 0.93):
+        k = len(lines)
+        while k > 0 and lines[k - 1].size <= ratio * body_size and lines[k - 1].top > page.height * 0.5:
+            k -= 1
+        zone = lines[k:]
+        if not zone or k == 0 or not _NOTE_MARK.match(zone[0].words[0].text):
+            continue
+        if ratio > 0.87 and not _referenced(zone[0].words[0].text, lines[:k]):
+            continue
+        return lines[:k], zone
+    return lines, []
+
+
+def _referenced(mark: str, body: list[Line]) -> bool:
+    """Whether the note marker ``mark`` is raised after a word somewhere in ``body``."""
+    return any(ln.words[i].text == mark for ln in body for i in ln.superscripts)
 
 
 def _footnote_paragraphs(zone: list[Line]) -> tuple[list[str], frozenset[str]]:
@@ -726,13 +874,15 @@ def _first_word_width(line: Line) -> float:
 
 
 def _breaks(prev: Line, line: Line, geo: Geometry, prev_geo: Geometry | None = None, *,
-            same_page: bool = True) -> bool:
-    """Whether ``line`` starts a new paragraph after ``prev``."""
+            same_page: bool = True, first: Line | None = None) -> bool:
+    """Whether ``line`` starts a new paragraph after ``prev`` (``first``: the paragraph's first line)."""
     pg = prev_geo or geo
     prev_text, text = prev.text(), line.text()
     if same_page and line.top - prev.bottom > geo.gap + 0.9 * geo.size:
         return True
     if text[:1].islower() and not ITEM_START.match(text) and not SENTENCE_END.search(prev_text):
+        return False
+    if first is not None and _continues_item(first, prev_text, line, text, geo):
         return False
     if _centered(prev, pg) and _centered(line, geo):
         return bool(ITEM_START.match(text)) or starts_new_paragraph(prev_text, text, layout=False) \
@@ -753,6 +903,23 @@ def _breaks(prev: Line, line: Line, geo: Geometry, prev_geo: Geometry | None = N
     return starts_new_paragraph(prev_text, text, layout=True)
 
 
+def _continues_item(first: Line, prev_text: str, line: Line, text: str, geo: Geometry) -> bool:
+    """Whether ``line`` is the wrapped rest of the "- …" item that ``first`` opens.
+
+    It is when the item is not finished (no ";" or "." yet), the line opens no item, and it sits
+    where a continuation does: under the item's first line in a list indented as a whole
+    ("Kính gửi:" lists), or at the left margin under an item with a first-line indent.
+    """
+    if not _DASH_ITEM.match(first.text()) or ITEM_START.match(text) or _ITEM_END.search(prev_text):
+        return False
+    if text[:1].islower():
+        return True
+    tolerance = 0.5 * geo.size
+    hanging = first.x0 > geo.left + 0.8 * geo.size and abs(line.x0 - first.x0) < tolerance
+    wrapped = first.x0 > geo.left + 0.8 * geo.size and abs(line.x0 - geo.left) < tolerance
+    return hanging or wrapped
+
+
 @dataclass(slots=True)
 class Para:
     lines: list[Line]
@@ -762,6 +929,7 @@ class Para:
     centered: bool = False
     flow: bool = False  # body text that may continue on the next page
     table: list[list[str]] | None = None
+    ocr: bool = False  # read by OCR: spacing in dates and numbers is repaired
 
     @property
     def text(self) -> str:
@@ -774,7 +942,8 @@ class Para:
                 out += text
             else:
                 out = f"{out} {text}" if out else text
-        return out.replace(_SOFT_HYPHEN, "-")
+        out = out.replace(_SOFT_HYPHEN, "-")
+        return normalize_ocr_text(out) if self.ocr else out
 
 
 def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Line], list[Line]]:
@@ -794,7 +963,7 @@ def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Lin
     return left, right
 
 
-def _column_paragraphs(lines: list[Line], page: int) -> list[Para]:
+def _column_paragraphs(lines: list[Line], page: int, ocr: bool = False) -> list[Para]:
     """One paragraph per line, except lines continuing a "V/v …" subject or starting in lower case."""
     out: list[Para] = []
     in_subject = False
@@ -803,7 +972,7 @@ def _column_paragraphs(lines: list[Line], page: int) -> list[Para]:
         if out and (in_subject or text[:1].islower()) and not ITEM_START.match(text):
             out[-1].lines.append(ln)
         else:
-            out.append(Para([ln], page))
+            out.append(Para([ln], page, ocr=ocr))
             in_subject = bool(_VV.match(text))
         if in_subject and SENTENCE_END.search(text):
             in_subject = False
@@ -893,8 +1062,8 @@ def _page_paragraphs(page: PageLines, body_size: float, first_page: bool,
         if zone:
             end, split = zone
             left, right = _column_lines(body[:end], split, 1.2 * geo.size)
-            paras += _column_paragraphs(left, page.number)
-            paras += _column_paragraphs(right, page.number)
+            paras += _column_paragraphs(left, page.number, page.ocr)
+            paras += _column_paragraphs(right, page.number, page.ocr)
             i = end
     sig = _signature_start(body, geo)
     stop = sig if sig is not None and sig >= i else len(body)
@@ -902,18 +1071,20 @@ def _page_paragraphs(page: PageLines, body_size: float, first_page: bool,
     tables = sorted(page.tables, key=lambda t: t[0][1])
     for ln in body[i:stop]:
         while tables and tables[0][0][1] < ln.top:
-            paras.append(Para([], page.number, table=tables.pop(0)[1]))
+            paras.append(Para([], page.number, table=tables.pop(0)[1], ocr=page.ocr))
             current = None
-        if current is not None and not _breaks(current.lines[-1], ln, geo):
+        if current is not None and not _breaks(current.lines[-1], ln, geo, first=current.lines[0]):
             current.lines.append(ln)
             continue
-        current = Para([ln], page.number, geo=geo, centered=_centered(ln, geo), flow=True)
+        current = Para([ln], page.number, geo=geo, centered=_centered(ln, geo), flow=True, ocr=page.ocr)
         paras.append(current)
     paras.extend(Para([], page.number, table=t[1]) for t in tables)
     if stop < len(body):
         left, right = _column_lines(body[stop:], geo.mid - 0.05 * (geo.right - geo.left), 2.5 * geo.size)
-        paras += _column_paragraphs(left, page.number)
-        paras += _column_paragraphs(right, page.number)
+        paras += _column_paragraphs(left, page.number, page.ocr)
+        paras += _column_paragraphs(right, page.number, page.ocr)
+    if page.ocr:
+        foot_paras = [normalize_ocr_text(t) for t in foot_paras]
     return paras, foot_paras
 
 
@@ -946,7 +1117,8 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
     for page in pages:
         paras, notes = _page_paragraphs(page, body_size, page.number == first_text_page, endnotes)
         if held is not None and paras and paras[0].flow and held.geo and paras[0].geo \
-                and not _breaks(held.lines[-1], paras[0].lines[0], paras[0].geo, held.geo, same_page=False):
+                and not _breaks(held.lines[-1], paras[0].lines[0], paras[0].geo, held.geo, same_page=False,
+                                first=held.lines[0]):
             held.lines.extend(paras[0].lines)
             paras = paras[1:]
         if held is not None:
