@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.backends.pdf import convert  # noqa: E402
 
+MIN_RATIO = 5.0
 TEXT_LAYER = ("014", "015", "016", "017", "018", "019", "020", "021")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -97,6 +98,10 @@ def main() -> None:
         n, p, u = totals[key]
         if u:
             print(f"TOTAL {label}: {n} pages, pdfplumber {p:.2f} s, ours {u:.2f} s, ratio {p / u:.1f}×")
+    n, p, u = totals["clean"]
+    if u:
+        verdict = "met" if p / u >= MIN_RATIO else "NOT met"
+        print(f"requirement ≥ {MIN_RATIO:.0f}× on the text layers read as text: {verdict} ({p / u:.1f}×)")
     print("\nper PDF (014–023):")
     for name, pages, seconds, ocr in per_file:
         print(f"  {name[:48]:<50}{pages:>3} pages {seconds:>7.2f} s  ocr {'yes' if ocr else 'no'}")

@@ -429,12 +429,13 @@ def _recipients_pdf() -> bytes:
     w = _Writer(page_numbers=False)
     w.at(w.LEFT + 60, "Kính gửi:")
     w.next_line()
-    for text in ("- Các Sở, ngành: Công Thương, Nội vụ, Công an tỉnh, Ban", "Chỉ huy Bộ đội Biên phòng tỉnh;",
-                 "- UBND các xã, phường;", "- Tổ chức, doanh nghiệp hoạt động trong lĩnh vực vật",
-                 "liệu nổ công nghiệp.", "- Sở Tài chính", "- Sở Nội vụ;"):
-        w.at(w.LEFT + 140, text)
+    for text in ("- Các Sở, ngành: Công Thương, Nội vụ, Ban", "Chỉ huy Bộ đội Biên phòng tỉnh;",
+                 "- UBND các xã, phường;", "- Tổ chức, doanh nghiệp hoạt động trong", "lĩnh vực vật liệu nổ.",
+                 "- Sở Tài chính", "- Sở Nội vụ;"):
+        w.at(w.LEFT + 110, text)
         w.next_line()
-    w.paragraph(LONG)
+    for _ in range(4):
+        w.paragraph(LONG)
     w.paragraph("- Các cơ quan, đơn vị chủ động rà soát, tổng hợp kết quả thực hiện nhiệm vụ năm 2025 của "
                 "Ủy ban nhân dân tỉnh và các huyện,")
     w.paragraph("Sở Nội vụ tổng hợp, báo cáo kết quả trước ngày 15 tháng 12 năm 2025.")
@@ -445,13 +446,13 @@ def test_wrapped_dash_item_is_rejoined() -> None:
     paras = _paras(convert(_recipients_pdf(), "list.pdf"))
     assert paras[:6] == [
         "Kính gửi:",
-        "- Các Sở, ngành: Công Thương, Nội vụ, Công an tỉnh, Ban Chỉ huy Bộ đội Biên phòng tỉnh;",
+        "- Các Sở, ngành: Công Thương, Nội vụ, Ban Chỉ huy Bộ đội Biên phòng tỉnh;",
         "- UBND các xã, phường;",
-        "- Tổ chức, doanh nghiệp hoạt động trong lĩnh vực vật liệu nổ công nghiệp.",
+        "- Tổ chức, doanh nghiệp hoạt động trong lĩnh vực vật liệu nổ.",
         "- Sở Tài chính",
         "- Sở Nội vụ;",
     ]
-    assert paras[6] == LONG  # a new indented paragraph after a finished item stays apart
+    assert paras[6:10] == [LONG] * 4  # a new indented paragraph after a finished item stays apart
     # an unfinished item followed by an indented paragraph: not a continuation
     assert paras[-1] == "Sở Nội vụ tổng hợp, báo cáo kết quả trước ngày 15 tháng 12 năm 2025."
 

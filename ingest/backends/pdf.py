@@ -16,7 +16,11 @@ laid out here: words → visual lines → paragraphs, in reading order.
 * Pages without a text layer, and pages whose text layer decodes to garbage
   (broken ToUnicode maps), are rendered at 300 dpi and read with Tesseract's
   Vietnamese model (:mod:`ingest.ocr`); the Document is then ``ocr=True`` and
-  each such page carries its mean word confidence (0–1).
+  each such page carries its mean word confidence (0–1), or None when it yields no text.
+  OCR'd text is cleaned: the recipient's "ĐẾN" received stamp on page 1 is dropped, so are
+  blank-form leaders ("……", "___", "| | |") and low-confidence noise lines, and OCR spacing
+  in dates and numbers ("22/ 12/ 2011", "275 /STTTT") is closed up.
+* A wrapped "- …" item is re-joined even when its next line starts with a capital.
 * TCVN3/VNI text layers (PDFs made from .VnTime or VNI fonts) are converted
   to Unicode (:mod:`ingest.legacy_fonts`).
 """
@@ -60,7 +64,6 @@ _OCR_NUMBER = re.compile(r"\b(\d+)\s*/\s*(?=[A-ZĐ])")
 _STAMP_STRONG = re.compile(r"^(?:chuyen\s*:|luu ho so\b|so va ky hieu\b)")
 _STAMP_WEAK = re.compile(r"^(?:so\s*:|ngay\s*:)")
 _RECEIVED = re.compile(r"^ĐẾN\W*$")  # the big "ĐẾN" of the stamp (upper case only: not "đến")
-_FILL = re.compile(r"[.…_·]{3,}")
 MIN_OCR_LINE_CONF = 40.0  # mean Tesseract word confidence (0–100) under which an OCR line is noise
 
 
@@ -659,7 +662,7 @@ def _stamp_box(lines: list[Line], page_height: float) -> tuple[float, float, int
         if score < 2:
             continue
         size = lines[i].size
-        x0, x1 = seg[0].x0, max(w.x1 for w in seg)
+        x0 = seg[0].x0
         near = [(j, s) for j, s, _ in marks
                 if abs(s[0].x0 - x0) < 2 * size and abs(lines[j].top - lines[i].top) < 8 * size]
         if len(near) >= 2:
@@ -841,6 +844,7 @@ class Geometry:
     size: float
     gap: float
     indents: bool  # paragraphs start with a first-line indent
+    indent: float = 0.0  # usual first-line indent of a paragraph (0: none seen)
 
     @property
     def mid(self) -> float:
@@ -860,8 +864,10 @@ def _geometry(lines: list[Line], body_size: float, width: float) -> Geometry:
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.top > a.bottom - 2]
     gap = statistics.median(gaps) if gaps else body_size * 0.3
     after_end = [b for a, b in zip(lines, lines[1:], strict=False) if SENTENCE_END.search(a.text())]
-    indented = sum(1 for b in after_end if b.x0 > left + 0.8 * body_size)
-    return Geometry(left, right, body_size, gap, bool(after_end) and indented >= 0.6 * len(after_end))
+    starts = Counter(round((b.x0 - left) / 3) * 3 for b in after_end if b.x0 > left + 0.8 * body_size)
+    indent = float(min(starts, key=lambda x: (-starts[x], x))) if starts else 0.0  # commonest, then least
+    return Geometry(left, right, body_size, gap,
+                    bool(after_end) and starts.total() >= 0.6 * len(after_end), indent)
 
 
 def _centered(line: Line, geo: Geometry) -> bool:
@@ -907,16 +913,19 @@ def _continues_item(first: Line, prev_text: str, line: Line, text: str, geo: Geo
     """Whether ``line`` is the wrapped rest of the "- …" item that ``first`` opens.
 
     It is when the item is not finished (no ";" or "." yet), the line opens no item, and it sits
-    where a continuation does: under the item's first line in a list indented as a whole
-    ("Kính gửi:" lists), or at the left margin under an item with a first-line indent.
+    where a continuation does: under the item's first line in a list indented as a whole, deeper
+    than paragraphs start ("Kính gửi:" lists), or at the left margin under an item with a
+    first-line indent.
     """
     if not _DASH_ITEM.match(first.text()) or ITEM_START.match(text) or _ITEM_END.search(prev_text):
         return False
     if text[:1].islower():
         return True
     tolerance = 0.5 * geo.size
-    hanging = first.x0 > geo.left + 0.8 * geo.size and abs(line.x0 - first.x0) < tolerance
-    wrapped = first.x0 > geo.left + 0.8 * geo.size and abs(line.x0 - geo.left) < tolerance
+    indented = first.x0 > geo.left + 0.8 * geo.size
+    block = first.x0 > geo.left + max(geo.indent, 0.8 * geo.size) + geo.size  # a list indented as a whole
+    hanging = block and abs(line.x0 - first.x0) < tolerance
+    wrapped = indented and abs(line.x0 - geo.left) < tolerance
     return hanging or wrapped
 
 
