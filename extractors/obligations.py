@@ -16,6 +16,7 @@ are one obligation each, their fields taken from the labels or columns.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -59,6 +60,7 @@ class Obligation:
     report_to: str | None = None
     product: str | None = None
     confidence: float = 0.5
+    same_as: Obligation | None = None  # the annex table row that restates this item
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class _Builder:
             self.visit(child, base)
         for row in find_task_tables(self.doc, self.lay):
             self.emit_row(row)
+        _link_to_annex(self.out)
         return sorted(self.out, key=lambda o: o.start)
 
     def visit(self, node: Node, ctx: _Context) -> None:
@@ -511,6 +514,35 @@ def _actor_list(text: str) -> list[ActorSpan]:
             i += 1
         i += 1
     return out
+
+
+def _link_to_annex(obligations: list[Obligation]) -> None:
+    """Give a body item without actors the fields of the annex row that restates it.
+
+    Plans often list tasks in the body and assign them in an annex table ("Phân công nhiệm vụ theo
+    Phụ lục đính kèm"): the same task twice. The body item keeps its own span and gets the row's
+    actors, co-actors and (when it has none) deadline, with ``same_as`` pointing at the row.
+    """
+    rows = [o for o in obligations if o.actor_source == "table" and o.action]
+    if not rows:
+        return
+    keys = [(row, fold(row.action or "")[:160]) for row in rows]
+    for ob in obligations:
+        if ob.actor_source != "implicit" or not ob.action:
+            continue
+        text = fold(ob.action)[:160]
+        best, score = None, 0.0
+        for row, key in keys:
+            matcher = difflib.SequenceMatcher(None, text, key, autojunk=False)
+            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                continue
+            ratio = matcher.ratio()
+            if ratio > score:
+                best, score = row, ratio
+        if best is not None and score >= 0.8:
+            ob.actors, ob.co_actors = list(best.actors), list(best.co_actors)
+            ob.deadline = ob.deadline or (dict(best.deadline) if best.deadline else None)
+            ob.actor_source, ob.same_as = "table", best
 
 
 def _trim(action: str | None, limit: int = 240) -> str | None:

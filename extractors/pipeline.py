@@ -36,7 +36,7 @@ def _sections(lay: Layout, text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _obligation(index: int, ob: Obligation, text: str) -> dict[str, Any]:
+def _obligation(index: int, ob: Obligation, text: str, ids: dict[int, str]) -> dict[str, Any]:
     return {
         "id": f"ob-{index:04d}",
         "section": ob.section,
@@ -53,6 +53,7 @@ def _obligation(index: int, ob: Obligation, text: str) -> dict[str, Any]:
         "report_to": ob.report_to,
         "product": ob.product,
         "confidence": ob.confidence,
+        "same_as": ids.get(id(ob.same_as)) if ob.same_as is not None else None,
     }
 
 
@@ -62,6 +63,7 @@ def extract(document: Document) -> dict[str, Any]:
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
     obligations = find_obligations(document, lay, abbreviations)
+    ids = {id(ob): f"ob-{i + 1:04d}" for i, ob in enumerate(obligations)}
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
@@ -76,7 +78,7 @@ def extract(document: Document) -> dict[str, Any]:
         "schema": SCHEMA,
         "document": doc_part,
         "sections": _sections(lay, document.text),
-        "obligations": [_obligation(i + 1, ob, document.text) for i, ob in enumerate(obligations)],
+        "obligations": [_obligation(i + 1, ob, document.text, ids) for i, ob in enumerate(obligations)],
     }
 
 

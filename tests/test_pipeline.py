@@ -167,3 +167,46 @@ def test_appendix_forms_give_no_obligations() -> None:
 def test_seeds_dir_matches_samples(shared: Path) -> None:
     assert [p.name for p in SAMPLES] == sorted(p.name for p in (shared / "seeds").glob("*.txt"))
     assert SHARED.exists()
+
+
+ANNEXED_BODY = [
+    "KẾ HOẠCH", "Cải cách hành chính năm 2026", "I. NHIỆM VỤ", "1. Cải cách thủ tục hành chính",
+    "- Rà soát, công bố thủ tục hành chính nội bộ thuộc phạm vi quản lý.",
+    "- Tổ chức tiếp nhận hồ sơ theo cơ chế một cửa.", "(Phân công nhiệm vụ theo Phụ lục đính kèm)",
+    "II. TỔ CHỨC THỰC HIỆN", "1. Giao Sở Nội vụ theo dõi, đôn đốc thực hiện Kế hoạch này.", "PHỤ LỤC",
+]
+ANNEX_ROWS = [
+    ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+    ["I", "Cải cách thủ tục hành chính", "", "", ""],
+    ["1", "Rà soát, công bố thủ tục hành chính nội bộ thuộc phạm vi quản lý", "Văn phòng UBND tỉnh",
+     "Các sở, ban, ngành", "Trước ngày 31/3/2026"],
+]
+
+
+def test_task_table_rows_and_their_body_items() -> None:
+    """A Word annex table: one obligation per row, title rows skipped, body items linked to their row."""
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    word = docx.Document()
+    for line in ANNEXED_BODY:
+        word.add_paragraph(line)
+    table = word.add_table(rows=len(ANNEX_ROWS), cols=5)
+    for r, values in enumerate(ANNEX_ROWS):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    result = extract(convert_bytes(buf.getvalue(), "annex.docx"))
+    by_text = {ob["text"].split("\n")[0][:30]: ob for ob in result["obligations"]}
+    row = next(ob for ob in result["obligations"] if ob["text"].startswith("1\n"))
+    assert row["actor_source"] == "table" and row["section"] == "I.1" and row["actors"] == ["Văn phòng Ủy ban nhân dân tỉnh"]
+    assert row["co_actors"] == ["Các sở, ban, ngành"] and row["deadline"]["date"] == "2026-03-31"
+    body = by_text["Rà soát, công bố thủ tục hành "]
+    assert body["same_as"] == row["id"] and body["actors"] == row["actors"]
+    other = by_text["Tổ chức tiếp nhận hồ sơ theo c"]
+    assert other["actors"] == [] and other["same_as"] is None
+    assert not any(ob["text"].startswith(("I\n", "(Phân công")) for ob in result["obligations"])

@@ -66,6 +66,8 @@ def starts_new_paragraph(prev: str, line: str, *, layout: bool) -> bool:
         return True
     if layout and SENTENCE_END.search(prev) and (line[:1].isupper() or line[:1].isdigit()):
         return True
+    if line.startswith("(") and prev.endswith((".", ";", ":")):
+        return True  # a remark under an item: "(Phân công nhiệm vụ theo Phụ lục đính kèm)"
     return False
 
 
