@@ -155,6 +155,8 @@ class _Builder:
         seen_heading = False
         for child in root.children:
             text = self.node_text(child)
+            if child.opens_body:
+                seen_heading = False  # the opening paragraphs of an attached plan ("Căn cứ …") again
             if child.kind == "paragraph" and not seen_heading:
                 subject = find_subject(text)
                 if text.rstrip().endswith(":"):

@@ -42,6 +42,8 @@ class Node:
     end: int
     parent: Node | None = None
     children: list[Node] = field(default_factory=list)
+    index: int = -1  # the block's index in Document.blocks
+    opens_body: bool = False  # the first node of a body zone (a decision's attached plan starts a new one)
 
     @property
     def start(self) -> int:
@@ -161,13 +163,18 @@ def build_tree(doc: Document, indices: list[int]) -> Node:
     """Arrange the body blocks ``indices`` into a tree by their markers."""
     root = Node("root", "", None, 0, 0)
     stack: list[Node] = [root]
+    previous = None
     for i in indices:
         block = doc.blocks[i]
+        new_zone = previous is None or i != previous + 1
+        previous = i
         if block.table is not None:
             continue
+        if new_zone:
+            stack = [root]  # a new body zone (the plan attached to a decision) starts its own tree
         text = doc.text[block.start : block.end]
         kind, label, length = split_marker(text)
-        node = Node(kind, label, block, block.start + length, block.end)
+        node = Node(kind, label, block, block.start + length, block.end, index=i, opens_body=new_zone)
         if kind == "paragraph":
             # A plain paragraph belongs to the innermost open item, unless that item is a
             # finished bullet sentence: then it belongs to the bullet's parent.
