@@ -286,13 +286,11 @@ class _Builder:
             g_lo, _, g_sub = groups[-1]
             new_actors = [a.text for a in sub.actors]
             if sub.actors and not sub.heading_like and new_actors != [a.text for a in g_sub.actors]:
-                if g_sub.actors or ctx_has_no_actor(g_sub):
-                    if g_sub.actors:
-                        groups.append((lo, hi, sub))
-                        continue
-                    # the leading sentences had no actor: they introduce this one
+                if g_sub.actors:
+                    groups.append((lo, hi, sub))
+                else:  # the leading sentences had no actor: they introduce this one
                     groups[-1] = (g_lo, hi, _shift(sub, lo - g_lo))
-                    continue
+                continue
             groups[-1] = (g_lo, hi, g_sub)
         for lo, hi, sub in groups:
             chunk = text[lo:hi].rstrip()
@@ -339,8 +337,6 @@ class _Builder:
         crit = crit or list(ctx.criteria) or self.criteria_near(node)
         report = report_mod.find_report_to(clause)
         modality = subject.modality if explicit and subject.modality else (ctx.modality if source == "heading" else "none")
-        if modality == "none" and explicit and subject.modality is None:
-            modality = "giao" if fold(clause).startswith("giao ") else "none"
         confidence = {"explicit": 0.85, "heading": 0.8, "implicit": 0.55}.get(source, 0.6)
         if deadline:
             confidence += 0.05
@@ -560,10 +556,6 @@ def _trim(action: str | None, limit: int = 240) -> str | None:
 def _in_quotes(text: str, pos: int) -> bool:
     before = text[:pos]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
-
-
-def ctx_has_no_actor(sub: Subject) -> bool:
-    return not sub.actors
 
 
 def _shift(sub: Subject, by: int) -> Subject:
