@@ -24,8 +24,12 @@ PLACE_DATE = re.compile(
     r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})?[\s.…]*tháng\s*(?P<m>\d{1,2})?[\s.…]*"
     r"năm\s*(?P<y>\d{4})?)"
 )
-PLACE_DATE_NUMERIC = re.compile(r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))")
-PERIOD_RANGE = re.compile(r"(?:giai đoạn|thời kỳ|từ năm|nhiệm kỳ)?\s*\(?(?P<a>(?:19|20)\d\d)\s*[-–—]\s*(?P<b>(?:19|20)\d\d)", re.IGNORECASE)
+PLACE_DATE_NUMERIC = re.compile(
+    r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))"
+)
+PERIOD_RANGE = re.compile(
+    r"(?:giai đoạn|thời kỳ|từ năm|nhiệm kỳ)?\s*\(?(?P<a>(?:19|20)\d\d)\s*[-–—]\s*(?P<b>(?:19|20)\d\d)", re.IGNORECASE
+)
 PERIOD_YEAR = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 PERIOD_UNTIL = re.compile(r"\bđến năm\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 ADMIN_LEVEL = re.compile(r"\b(tỉnh|huyện|xã|thành phố|thị xã|phường|quận|thị trấn|đặc khu)\b", re.IGNORECASE)

@@ -336,7 +336,10 @@ class _Builder:
             crit = [{"text": clause[:120], "metric": None, "op": None, "value": None}]
         crit = crit or list(ctx.criteria) or self.criteria_near(node)
         report = report_mod.find_report_to(clause)
-        modality = subject.modality if explicit and subject.modality else (ctx.modality if source == "heading" else "none")
+        if explicit and subject.modality:
+            modality = subject.modality
+        else:
+            modality = ctx.modality if source == "heading" else "none"
         confidence = {"explicit": 0.85, "heading": 0.8, "implicit": 0.55}.get(source, 0.6)
         if deadline:
             confidence += 0.05
@@ -483,7 +486,8 @@ class _Builder:
         self.out.append(Obligation(
             start=row.start, end=row.end, section=row.section, actors=actors,
             actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
-            action=(row.task or "").strip()[:240] or None, modality="giao", deadline=dict(deadline) if deadline else None,
+            action=(row.task or "").strip()[:240] or None, modality="giao",
+            deadline=dict(deadline) if deadline else None,
             quota=quota.value if quota else None, criteria=[], report_to=None, product=row.product, confidence=0.85,
         ))
 

@@ -1,4 +1,6 @@
-"""Documents a plan is based on or implements: "Căn cứ …", "Thực hiện Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị …".
+"""Documents a plan is based on or implements (Căn cứ / Thực hiện).
+
+"Thực hiện Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị …" → kind, number, date, issuer.
 
 >>> [r["number"] for r in find_references("Thực hiện Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị về …")]
 ['34-CT/TW']
@@ -45,7 +47,8 @@ def find_references(text: str, offset: int = 0) -> list[dict[str, Any]]:
         out.append({
             "kind": m.group("kind"),
             "number": number,
-            "date": _date(m.group("d"), m.group("m"), m.group("y")) or _date(m.group("d2"), m.group("m2"), m.group("y2")),
+            "date": (_date(m.group("d"), m.group("m"), m.group("y"))
+                     or _date(m.group("d2"), m.group("m2"), m.group("y2"))),
             "issuer": m.group("issuer").strip() if m.group("issuer") else None,
             "text": m.group(0),
             "span": [offset + m.start(), offset + m.end()],

@@ -108,8 +108,8 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             number = cell("number")
             task = cell("task") or cell("subject")
             lead, deadline = cell("lead"), cell("deadline")
-            texts = {doc.text[b.start : b.end] for b in filled}
-            if len(texts) == 1 and len(columns) > 2 and not texts.pop().strip("()0123456789 "):
+            distinct = {doc.text[b.start : b.end] for b in filled}
+            if len(distinct) == 1 and len(columns) > 2 and not distinct.pop().strip("()0123456789 "):
                 continue  # a row of column numbers "(1) (2) (3)"
             if _is_title_row(number, task, lead, deadline, len(filled), len(columns)):
                 # "I | Cải cách thể chế" or a merged "I. NHIỆM VỤ …": titles the rows below
