@@ -47,7 +47,6 @@ class Settings(BaseSettings):
     max_upload_mb: float = 50.0
     inline_max_kb: int = 256  # TXT/MD uploads up to this size are processed inline
     workers: int = 1  # background processing threads
-    redis_url: str | None = None  # reserved: Redis queue (not implemented; in-process worker is used)
     webhook_retries: int = 4
     webhook_backoff_s: float = 1.0  # first retry delay, doubled each time
     webhook_timeout_s: float = 10.0
