@@ -322,20 +322,21 @@ def iter_blocks(parent: Any) -> Iterator[Any]:
                 yield from iter_blocks(branch)
 
 
-def iter_rows(tbl: Any) -> Iterator[Any]:
-    for child in tbl:
-        if child.tag == w("tr"):
+def _iter_tagged(parent: Any, tag: str) -> Iterator[Any]:
+    """Children of ``parent`` named ``tag``, looking through content controls and custom XML."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in _TRANSPARENT_BLOCK:
-            yield from iter_rows(child)
+            yield from _iter_tagged(child, tag)
+
+
+def iter_rows(tbl: Any) -> Iterator[Any]:
+    return _iter_tagged(tbl, w("tr"))
 
 
 def iter_cells(tr: Any) -> Iterator[Any]:
-    for child in tr:
-        if child.tag == w("tc"):
-            yield child
-        elif child.tag in _TRANSPARENT_BLOCK:
-            yield from iter_cells(child)
+    return _iter_tagged(tr, w("tc"))
 
 
 def _open(data: bytes, source: str) -> Any:
