@@ -269,15 +269,10 @@ class DocxReader:
     def read_items(self, parent: Any) -> Iterator[Para | Table]:
         """Paragraphs and tables (as rows) under ``parent``, text boxes after their anchor."""
         for el in iter_blocks(parent):
-            if el.tag == w("p"):
-                para = self.read_paragraph(el)
-                yield para
-                for fl in para.floating:
-                    yield from self._read_floating(fl)
-            else:
-                yield self.read_table(el)
+            yield from self._read_floating(el)
 
     def _read_floating(self, el: Any) -> Iterator[Para | Table]:
+        """One paragraph (then the text boxes anchored in it, recursively) or one table."""
         if el.tag == w("p"):
             para = self.read_paragraph(el)
             yield para
