@@ -60,7 +60,23 @@ class Obligation:
     report_to: str | None = None
     product: str | None = None
     confidence: float = 0.5
-    same_as: Obligation | None = None  # the annex table row that restates this item
+    origin: str = "item"  # item | row (a task-table row) | label (a labelled task block)
+    also_at: list[tuple[int, int]] = field(default_factory=list)  # body items this annex row restates
+
+
+@dataclass
+class Measure:
+    """An item of a "Nhiệm vụ, giải pháp" kind that names no body and sets no time: context, not a task."""
+
+    start: int
+    end: int
+    section: str | None
+
+
+@dataclass
+class TaskList:
+    obligations: list[Obligation]
+    measures: list[Measure]
 
 
 @dataclass(frozen=True)
@@ -147,7 +163,7 @@ class _Builder:
         return end
 
     # -- the walk --------------------------------------------------------------------------------
-    def run(self) -> list[Obligation]:
+    def run(self) -> TaskList:
         root = self.lay.root
         has_impl = any(section_role(self.node_text(n)) == "implementation"
                        for n in root.walk() if n.kind in ("roman", "decimal"))
@@ -168,8 +184,10 @@ class _Builder:
             self.visit(child, base)
         for row in find_task_tables(self.doc, self.lay):
             self.emit_row(row)
-        _link_to_annex(self.out)
-        return sorted(self.out, key=lambda o: o.start)
+        kept = _merge_into_annex(self.out, self.text)
+        measures = [Measure(o.start, o.end, o.section) for o in kept if _is_measure(o)]
+        tasks = [o for o in kept if not _is_measure(o)]
+        return TaskList(sorted(tasks, key=lambda o: o.start), sorted(measures, key=lambda m: m.start))
 
     def visit(self, node: Node, ctx: _Context) -> None:
         text = self.node_text(node)
@@ -464,7 +482,7 @@ class _Builder:
                 start=start, end=end, section=node.path or None, actors=list(actors), actor_source="label",
                 co_actors=list(co), action=_trim(action), modality=modality,
                 deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
-                criteria=[], report_to=None, product=product, confidence=0.9,
+                criteria=[], report_to=None, product=product, confidence=0.9, origin="label",
             ))
 
     def emit_row(self, row: TaskRow) -> None:
@@ -489,6 +507,7 @@ class _Builder:
             action=(row.task or "").strip()[:240] or None, modality="giao",
             deadline=dict(deadline) if deadline else None,
             quota=quota.value if quota else None, criteria=[], report_to=None, product=row.product, confidence=0.85,
+            origin="row",
         ))
 
 
@@ -518,33 +537,53 @@ def _actor_list(text: str) -> list[ActorSpan]:
     return out
 
 
-def _link_to_annex(obligations: list[Obligation]) -> None:
-    """Give a body item without actors the fields of the annex row that restates it.
+def _is_measure(ob: Obligation) -> bool:
+    """A body item that names no body and sets no time ("Đẩy mạnh …", "Tăng cường …" under "Nhiệm vụ")."""
+    return ob.origin == "item" and not ob.actors and ob.deadline is None
+
+
+def _annex_key(text: str) -> str:
+    return re.sub(r"^\d+[.)]?\s+", "", fold(expand_abbreviations(text, {})))[:160]
+
+
+def _merge_into_annex(obligations: list[Obligation], text: str) -> list[Obligation]:
+    """One task for a body item and the annex row that restates it: the row's, the body's span in ``also_at``.
 
     Plans often list tasks in the body and assign them in an annex table ("Phân công nhiệm vụ theo
-    Phụ lục đính kèm"): the same task twice. The body item keeps its own span and gets the row's
-    actors, co-actors and (when it has none) deadline, with ``same_as`` pointing at the row.
+    Phụ lục đính kèm"): the same task twice. The row names who and when; what the row leaves blank
+    (actors, co-actors, deadline) is taken from the body item, so nothing is lost.
     """
-    rows = [o for o in obligations if o.actor_source == "table" and o.action]
+    rows = [o for o in obligations if o.origin == "row" and o.action]
     if not rows:
-        return
-    keys = [(row, fold(row.action or "")[:160]) for row in rows]
+        return obligations
+    keys = [(row, _annex_key(row.action or "")) for row in rows]
+    merged: set[int] = set()
     for ob in obligations:
-        if ob.actor_source != "implicit" or not ob.action:
+        if ob.origin == "row":
             continue
-        text = fold(ob.action)[:160]
+        candidates = {_annex_key(ob.action or ""), _annex_key(text[ob.start : ob.end])}
         best, score = None, 0.0
         for row, key in keys:
-            matcher = difflib.SequenceMatcher(None, text, key, autojunk=False)
-            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
-                continue
-            ratio = matcher.ratio()
-            if ratio > score:
-                best, score = row, ratio
-        if best is not None and score >= 0.8:
-            ob.actors, ob.co_actors = list(best.actors), list(best.co_actors)
-            ob.deadline = ob.deadline or (dict(best.deadline) if best.deadline else None)
-            ob.actor_source, ob.same_as = "table", best
+            for text in candidates:
+                matcher = difflib.SequenceMatcher(None, text, key, autojunk=False)
+                if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                    continue
+                ratio = matcher.ratio()
+                if ratio > score:
+                    best, score = row, ratio
+        if best is None or score < 0.8:
+            continue
+        best.also_at.append((ob.start, ob.end))
+        if not best.actors and ob.actors:
+            best.actors, best.actor_source = list(ob.actors), ob.actor_source
+        if not best.co_actors and ob.co_actors:
+            best.co_actors = [c for c in ob.co_actors if c not in best.actors]
+        best.deadline = best.deadline or (dict(ob.deadline) if ob.deadline else None)
+        best.quota = best.quota or ob.quota
+        best.criteria = best.criteria or ob.criteria
+        best.report_to = best.report_to or ob.report_to
+        merged.add(id(ob))
+    return [o for o in obligations if id(o) not in merged]
 
 
 def _trim(action: str | None, limit: int = 240) -> str | None:
@@ -567,6 +606,11 @@ def _shift(sub: Subject, by: int) -> Subject:
                    sub.modality, sub.heading_like, sub.end + by if sub.end else 0)
 
 
+def find_tasks(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> TaskList:
+    """The obligations of ``doc`` and its measures (context items that are not tasks), in reading order."""
+    return _Builder(doc, lay, abbreviations or {}).run()
+
+
 def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> list[Obligation]:
     """All obligations of ``doc`` in reading order."""
-    return _Builder(doc, lay, abbreviations or {}).run()
+    return find_tasks(doc, lay, abbreviations).obligations

@@ -36,6 +36,11 @@ def _check_contract(result: dict) -> None:
         q = ob["quota"]
         if q is not None:
             assert q["min"] is not None or q["max"] is not None
+        for a, b in ob["also_at"]:
+            assert 0 <= a < b <= len(text) and not (a < end and start < b), (ob["id"], a, b)
+    for m in result["measures"]:
+        assert text[m["span"][0]:m["span"][1]] == m["text"]
+        assert not any(o["span"][0] <= m["span"][0] < o["span"][1] for o in result["obligations"]), m["text"]
     for section in result["sections"]:
         s, e = section["span"]
         assert text[s:e] == section["heading"]
@@ -201,13 +206,17 @@ def test_task_table_rows_and_their_body_items() -> None:
     buf = io.BytesIO()
     word.save(buf)
     result = extract(convert_bytes(buf.getvalue(), "annex.docx"))
-    by_text = {ob["text"].split("\n")[0][:30]: ob for ob in result["obligations"]}
+    text = result["document"]["text"]
     row = next(ob for ob in result["obligations"] if ob["text"].startswith("1\n"))
     assert row["actor_source"] == "table" and row["section"] == "I.1"
     assert row["actors"] == ["Văn phòng Ủy ban nhân dân tỉnh"]
     assert row["co_actors"] == ["Các sở, ban, ngành"] and row["deadline"]["date"] == "2026-03-31"
-    body = by_text["Rà soát, công bố thủ tục hành "]
-    assert body["same_as"] == row["id"] and body["actors"] == row["actors"]
-    other = by_text["Tổ chức tiếp nhận hồ sơ theo c"]
-    assert other["actors"] == [] and other["same_as"] is None
+    # the body item restated by the row is one task, the row's, with the body's span in also_at
+    assert [text[a:b] for a, b in row["also_at"]] == [
+        "Rà soát, công bố thủ tục hành chính nội bộ thuộc phạm vi quản lý."]
+    assert not any(ob["text"].startswith("Rà soát, công bố") for ob in result["obligations"])
+    # a body item that names no body, sets no time and is in no row is a measure, not a task
+    assert [m["text"] for m in result["measures"]] == ["Tổ chức tiếp nhận hồ sơ theo cơ chế một cửa."]
+    assert all(text[m["span"][0]:m["span"][1]] == m["text"] for m in result["measures"])
+    assert all(ob["also_at"] == [] for ob in result["obligations"] if ob is not row)
     assert not any(ob["text"].startswith(("I\n", "(Phân công")) for ob in result["obligations"])
