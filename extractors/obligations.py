@@ -61,6 +61,7 @@ class Obligation:
     product: str | None = None
     confidence: float = 0.5
     origin: str = "item"  # item | row (a task-table row) | label (a labelled task block)
+    listed: bool = False  # the item has a marker (I., 1., a), -, +): a point of a list, not a loose paragraph
     also_at: list[tuple[int, int]] = field(default_factory=list)  # body items this annex row restates
 
 
@@ -185,7 +186,8 @@ class _Builder:
         for row in find_task_tables(self.doc, self.lay):
             self.emit_row(row)
         kept = _merge_into_annex(self.out, self.text)
-        measures = [Measure(o.start, o.end, o.section) for o in kept if _is_measure(o)]
+        measures = [Measure(o.start, o.end, o.section) for o in kept
+                    if _is_measure(o) and _reads_as_measure(o, self.text[o.start : o.end])]
         tasks = [o for o in kept if not _is_measure(o)]
         return TaskList(sorted(tasks, key=lambda o: o.start), sorted(measures, key=lambda m: m.start))
 
@@ -342,6 +344,8 @@ class _Builder:
             return None
         if not clause.strip() or len(clause.split()) < 3:
             return None
+        if source == "implicit" and _is_data_line(clause):
+            return None  # a row of a table of figures read as text (a scanned land-use table)
         co = self.names(find_co_actors(clause))
         if not co and source == "heading" and ctx.co_actors and not explicit:
             co = list(ctx.co_actors)
@@ -366,6 +370,7 @@ class _Builder:
             co_actors=co, action=self.action(clause, subject if explicit else None), modality=modality,
             deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
             criteria=crit, report_to=report.value if report else None, confidence=round(min(confidence, 0.95), 2),
+            listed=node.kind != "paragraph",
         )
 
     def action(self, clause: str, subject: Subject | None) -> str | None:
@@ -540,6 +545,24 @@ def _actor_list(text: str) -> list[ActorSpan]:
 def _is_measure(ob: Obligation) -> bool:
     """A body item that names no body and sets no time ("Đẩy mạnh …", "Tăng cường …" under "Nhiệm vụ")."""
     return ob.origin == "item" and not ob.actors and ob.deadline is None
+
+
+_FIGURE = re.compile(r"^[\d.,%‰=+<>≥≤/-]*\d[\d.,%‰]*$")
+
+
+def _is_data_line(text: str) -> bool:
+    """A line of a table of figures: cells run together with "|", or mostly numbers ("36.845,06 4.224,32")."""
+    if "|" in text:
+        return True
+    words = text.split()
+    figures = sum(1 for w in words if _FIGURE.match(w.strip("()")))
+    return figures >= 3 and figures >= 0.25 * len(words)
+
+
+def _reads_as_measure(ob: Obligation, text: str) -> bool:
+    """A measure is a point of a list or a sentence, not a table's caption or a scrap of OCR."""
+    return len(text.split()) >= 5 and not _is_data_line(text) and (
+        ob.listed or text.rstrip().endswith((".", ";", ":")))
 
 
 def _annex_key(text: str) -> str:
