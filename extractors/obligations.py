@@ -506,12 +506,13 @@ class _Builder:
             deadline = found.value if found else parse_deadline(row.deadline)
         deadline = deadline or row.inherited_deadline
         quota = quotas_mod.select_quota(row.task or clause)
+        crit = [f.value for f in criteria_mod.find_criteria(clause)]
         self.out.append(Obligation(
             start=row.start, end=row.end, section=row.section, actors=actors,
             actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
             action=(row.task or "").strip()[:240] or None, modality="giao",
             deadline=dict(deadline) if deadline else None,
-            quota=quota.value if quota else None, criteria=[], report_to=None, product=row.product, confidence=0.85,
+            quota=quota.value if quota else None, criteria=crit, report_to=None, product=row.product, confidence=0.85,
             origin="row",
         ))
 

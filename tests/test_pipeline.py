@@ -220,3 +220,34 @@ def test_task_table_rows_and_their_body_items() -> None:
     assert all(text[m["span"][0]:m["span"][1]] == m["text"] for m in result["measures"])
     assert all(ob["also_at"] == [] for ob in result["obligations"] if ob is not row)
     assert not any(ob["text"].startswith(("I\n", "(Phân công")) for ob in result["obligations"])
+
+
+TARGET_ROWS = [
+    ["TT", "Chỉ tiêu", "Mục tiêu năm 2026", "Cơ quan chủ trì, theo dõi", "Cơ quan phối hợp"],
+    ["1", "Tỷ lệ hồ sơ trực tuyến toàn trình", "Đạt tối thiểu 80%", "Văn phòng UBND tỉnh", "Các sở, ban, ngành"],
+    ["2", "Tỷ lệ dân số tham gia bảo hiểm y tế", "Trên 95%", "Sở Y tế", "Bảo hiểm xã hội tỉnh"],
+]
+
+
+def test_target_table_rows_are_tasks_of_their_lead() -> None:
+    """A target table (chỉ tiêu | chủ trì | phối hợp) is a task table: each row is its chủ trì's task."""
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    word = docx.Document()
+    for line in ["KẾ HOẠCH", "Thực hiện các chỉ tiêu năm 2026", "I. CHỈ TIÊU", "Chỉ tiêu cụ thể tại Phụ lục."]:
+        word.add_paragraph(line)
+    table = word.add_table(rows=len(TARGET_ROWS), cols=5)
+    for r, values in enumerate(TARGET_ROWS):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    result = extract(convert_bytes(buf.getvalue(), "targets.docx"))
+    rows = [ob for ob in result["obligations"] if ob["actor_source"] == "table"]
+    assert [ob["actors"] for ob in rows] == [["Văn phòng Ủy ban nhân dân tỉnh"], ["Sở Y tế"]]
+    assert rows[0]["co_actors"] == ["Các sở, ban, ngành"]
+    assert rows[0]["criteria"] and rows[0]["criteria"][0]["op"] == ">="
