@@ -504,9 +504,20 @@ class _Builder:
         if row.deadline:
             found = select_deadline(row.deadline)
             deadline = found.value if found else parse_deadline(row.deadline)
+        steps = _timed_steps(self.text, row.deadline_span) if row.deadline_span else []
+        if len(steps) >= 2:
+            deadline = steps[0][2]
         deadline = deadline or row.inherited_deadline
         quota = quotas_mod.select_quota(row.task or clause)
         crit = [f.value for f in criteria_mod.find_criteria(clause)]
+        for lo, hi, value in steps[1:]:
+            # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo …
+            # chậm nhất trong tháng 8/2026": each later step of the time cell is its own task of the row's lead.
+            self.out.append(Obligation(
+                start=lo, end=hi, section=row.section, actors=actors,
+                actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
+                action=self.text[lo:hi], modality="giao", deadline=dict(value), quota=None, criteria=[],
+                report_to=None, product=None, confidence=0.8, origin="row"))
         self.out.append(Obligation(
             start=row.start, end=row.end, section=row.section, actors=actors,
             actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
@@ -515,6 +526,32 @@ class _Builder:
             quota=quota.value if quota else None, criteria=crit, report_to=None, product=row.product, confidence=0.85,
             origin="row",
         ))
+
+
+_STEP_CUT = re.compile(r"[,;]\s+|\s+và\s+")
+
+
+def _timed_steps(text: str, span: tuple[int, int]) -> list[tuple[int, int, dict[str, Any]]]:
+    """The steps of a time cell that each set their own time: [(start, end, deadline)], or [] for one time."""
+    lo, hi = span
+    cuts = [lo] + [m.end() for m in _STEP_CUT.finditer(text, lo, hi)] + [hi]
+    steps: list[tuple[int, int, dict[str, Any]]] = []
+    start = lo
+    for k in range(1, len(cuts)):
+        piece = text[start : cuts[k]]
+        found = select_deadline(piece)
+        if found is None or not found.value:
+            continue
+        end = start + len(piece.rstrip(" ,;"))
+        if end > start:
+            steps.append((start, end, found.value))
+        start = cuts[k]
+    if len(steps) < 2 or len({repr(sorted(v.items())) for _, _, v in steps}) < 2:
+        return []
+    if start < hi and text[start:hi].strip():  # words after the last time belong to the last step
+        last = steps[-1]
+        steps[-1] = (last[0], hi, last[2])
+    return steps
 
 
 def _actor_list(text: str) -> list[ActorSpan]:

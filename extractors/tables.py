@@ -30,6 +30,7 @@ class TaskRow:
     deadline: str | None
     product: str | None
     inherited_deadline: dict[str, Any] | None
+    deadline_span: tuple[int, int] | None = None  # where the time cell's text sits in the document
 
 
 def classify_header(cells: list[str]) -> dict[int, str]:
@@ -132,5 +133,12 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             end = max(b.end for b in filled)
             label = number.strip(".") if number else None
             section = ".".join(p for p in (title, label) if p) or None
-            out.append(TaskRow(start, end, section, task, lead, cell("co"), deadline, cell("product"), inherited))
+            deadline_span = None
+            if deadline and by_kind.get("deadline") in cells:
+                block = cells[by_kind["deadline"]]
+                raw = doc.text[block.start : block.end]
+                lo = block.start + len(raw) - len(raw.lstrip())
+                deadline_span = (lo, lo + len(deadline))
+            out.append(TaskRow(start, end, section, task, lead, cell("co"), deadline, cell("product"), inherited,
+                               deadline_span))
     return out

@@ -251,3 +251,32 @@ def test_target_table_rows_are_tasks_of_their_lead() -> None:
     assert [ob["actors"] for ob in rows] == [["Văn phòng Ủy ban nhân dân tỉnh"], ["Sở Y tế"]]
     assert rows[0]["co_actors"] == ["Các sở, ban, ngành"]
     assert rows[0]["criteria"] and rows[0]["criteria"][0]["op"] == ">="
+
+
+def test_a_time_cell_of_several_timed_steps_gives_a_task_per_step() -> None:
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    rows = [["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+            ["1", "Kế hoạch tự kiểm tra năm 2026", "Các cơ quan, đơn vị",
+             "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo "
+             "kết quả khắc phục chậm nhất trong tháng 8/2026"]]
+    word = docx.Document()
+    word.add_paragraph("KẾ HOẠCH")
+    word.add_paragraph("Kiểm tra năm 2026")
+    table = word.add_table(rows=2, cols=4)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    result = extract(convert_bytes(buf.getvalue(), "steps.docx"))
+    got = [(ob["text"][:40], ob["deadline"]["month"], ob["actors"]) for ob in result["obligations"]]
+    assert got == [
+        ("1\nKế hoạch tự kiểm tra năm 2026\nCác cơ q", 1, ["Các cơ quan, đơn vị"]),
+        ("tổ chức kiểm tra chậm nhất trong tháng 6", 6, ["Các cơ quan, đơn vị"]),
+        ("báo cáo kết quả khắc phục chậm nhất tron", 8, ["Các cơ quan, đơn vị"]),
+    ]
