@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             total += len(missed)
             tasks += len(result["obligations"])
             report[f"{folder.name}/{path.name}"] = {
-                "tasks": len(result["obligations"]), "measures": len(result["measures"]),
+                "tasks": len(result["obligations"]), "measures": len(result.get("measures") or []),
                 "empty_pages": empty, "uncovered": [{"span": [u.start, u.end], "cue": u.cue, "text": u.text}
                                                     for u in missed]}
             flag = f"  empty pages {empty}" if empty else ""
