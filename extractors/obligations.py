@@ -91,6 +91,8 @@ class _Context:
     co_actors: tuple[str, ...] = ()
 
 
+_TARGET_HEADINGS = ("chi tieu", "muc tieu")
+_TARGET_ACTIONS = ("hoan thanh", "dua vao", "ban hanh", "van hanh")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
                     "qua trinh thuc hien", "trong qua trinh trien khai")
@@ -199,6 +201,9 @@ class _Builder:
         role = section_role(text) if (node.children or node.kind in ("roman", "decimal")) else None
         if role is None and _CRITERIA_LABEL.match(text) and (node.children or len(text) < 60):
             role = "criteria"
+        if role == "purpose" and fold(text).startswith(_TARGET_HEADINGS):
+            self.scheduled_targets(node, ctx)
+            return
         if role in ("purpose", "criteria"):
             return
         if role:
@@ -239,6 +244,24 @@ class _Builder:
                 child_ctx = replace(child_ctx, deadline=lead.deadline)
         for child in node.children:
             self.visit(child, child_ctx)
+
+    def scheduled_targets(self, node: Node, ctx: _Context) -> None:
+        """In a list of targets ("Chỉ tiêu", "Mục tiêu cụ thể"), the items that schedule an action are tasks.
+
+        "- Hoàn thành và đưa Trung tâm IOC vào hoạt động trong quý I năm 2026." is a scheduled activity
+        (an obligation of the issuer); "- 100% hồ sơ được số hóa" is a target and stays out.
+        """
+        verbs = tuple(fold(v) for v in lexicon().verbs) + _TARGET_ACTIONS
+        for item in node.walk():
+            if item.children:
+                continue
+            text = self.node_text(item)
+            found = select_deadline(text)
+            if found is None or not found.value or found.value.get("kind") == "during":
+                continue
+            low = fold(text)
+            if any(low == v or low.startswith(v + " ") for v in verbs):
+                self.emit_item(item, replace(ctx, role="implementation"), text)
 
     # -- obligations from items ----------------------------------------------------------------
     def emit_item(self, node: Node, ctx: _Context, text: str, subject: Subject | None = None) -> list[Obligation]:
@@ -534,23 +557,19 @@ _STEP_CUT = re.compile(r"[,;]\s+|\s+và\s+")
 def _timed_steps(text: str, span: tuple[int, int]) -> list[tuple[int, int, dict[str, Any]]]:
     """The steps of a time cell that each set their own time: [(start, end, deadline)], or [] for one time."""
     lo, hi = span
-    cuts = [lo] + [m.end() for m in _STEP_CUT.finditer(text, lo, hi)] + [hi]
+    seps = [(m.start(), m.end()) for m in _STEP_CUT.finditer(text, lo, hi)] + [(hi, hi)]
     steps: list[tuple[int, int, dict[str, Any]]] = []
     start = lo
-    for k in range(1, len(cuts)):
-        piece = text[start : cuts[k]]
-        found = select_deadline(piece)
+    for sep_start, sep_end in seps:
+        found = select_deadline(text[start:sep_start])
         if found is None or not found.value:
             continue
-        end = start + len(piece.rstrip(" ,;"))
-        if end > start:
-            steps.append((start, end, found.value))
-        start = cuts[k]
+        steps.append((start, sep_start, found.value))
+        start = sep_end
     if len(steps) < 2 or len({repr(sorted(v.items())) for _, _, v in steps}) < 2:
         return []
     if start < hi and text[start:hi].strip():  # words after the last time belong to the last step
-        last = steps[-1]
-        steps[-1] = (last[0], hi, last[2])
+        steps[-1] = (steps[-1][0], hi, steps[-1][2])
     return steps
 
 

@@ -280,3 +280,18 @@ def test_a_time_cell_of_several_timed_steps_gives_a_task_per_step() -> None:
         ("tổ chức kiểm tra chậm nhất trong tháng 6", 6, ["Các cơ quan, đơn vị"]),
         ("báo cáo kết quả khắc phục chậm nhất tron", 8, ["Các cơ quan, đơn vị"]),
     ]
+
+
+def test_targets_that_schedule_an_action_are_tasks() -> None:
+    from ingest import convert_bytes
+
+    plan = ("KẾ HOẠCH\nChuyển đổi số năm 2026\nI. MỤC TIÊU, NHIỆM VỤ\n1. Chuyển đổi số\na) Mục tiêu\n"
+            "- 100% hồ sơ công việc được xử lý trên môi trường mạng trong năm 2026.\n"
+            "- Hoàn thành và đưa Trung tâm điều hành thông minh vào hoạt động trong quý I năm 2026.\n"
+            "b) Nhiệm vụ\n- Sở Khoa học và Công nghệ xây dựng kế hoạch chuyển đổi số.\n")
+    result = extract(convert_bytes(plan.encode(), "targets.txt"))
+    texts = [ob["text"] for ob in result["obligations"]]
+    assert any(t.startswith("Hoàn thành và đưa Trung tâm") for t in texts)
+    assert not any(t.startswith("100% hồ sơ") for t in texts)
+    scheduled = next(ob for ob in result["obligations"] if ob["text"].startswith("Hoàn thành"))
+    assert scheduled["deadline"]["quarter"] == 1 and scheduled["actors"] == []
