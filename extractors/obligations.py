@@ -34,7 +34,7 @@ from extractors.actors import (
     read_actor_list,
     tokenize,
 )
-from extractors.deadlines import parse_deadline, select_deadline
+from extractors.deadlines import heading_time, select_deadline, slot_deadline, with_year
 from extractors.lexicon import lexicon
 from extractors.structure import Layout, Node
 from extractors.tables import TaskRow, find_task_tables
@@ -140,8 +140,10 @@ def _is_task_label(text: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str]) -> None:
+    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str],
+                 plan_year: int | None = None) -> None:
         self.doc = doc
+        self.plan_year = plan_year
         self.text = doc.text
         self.lay = lay
         self.abbr = abbreviations
@@ -222,9 +224,10 @@ class _Builder:
             if not node.children and subject.modality:
                 self.emit_item(node, ctx, text, subject)
             return
-        own = select_deadline(text)
+        own = select_deadline(text, default_year=self.plan_year)
         if _is_heading(node, text) and not subject.actors:
-            deadline = own.value if own else ctx.deadline
+            head = heading_time(text, default_year=self.plan_year)
+            deadline = time_in_context(head.value if head else None, ctx.deadline, self.plan_year)
             if own and text.rstrip().endswith(":") and ctx.role != "budget":
                 # A lead-in with a time is itself an obligation ("d) Hàng năm tổ chức đăng ký …, cụ thể:").
                 self.emit_item(node, ctx, text, subject)
@@ -351,14 +354,16 @@ class _Builder:
         if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
             subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
         explicit = bool(subject.actors) and not subject.heading_like
-        own = select_deadline(clause)
-        deadline = own.value if own else ctx.deadline
+        own = select_deadline(clause, default_year=self.plan_year)
+        deadline = time_in_context(own.value if own else None, ctx.deadline, self.plan_year)
         if explicit:
             actors, source = self.names(subject.actors), "explicit"
         elif ctx.actors:
             actors, source = list(ctx.actors), ctx.actor_source
-        elif deadline is not None and ctx.role != "budget" and (deadline.get("kind") != "during"
-                                                                 or deadline.get("recurrence")):
+        elif deadline is not None and ctx.role != "budget" and (
+                deadline.get("kind") != "during" or deadline.get("recurrence") or deadline.get("year")):
+            # a scheduled activity; a span of one year counts ("từ tháng 3 đến tháng 10 năm 2026"),
+            # a programme's years do not ("giai đoạn 2021-2025")
             actors, source = [], "implicit"
         elif ctx.role == "implementation" and node.kind != "paragraph" or (
                 ctx.role == "implementation" and node.parent is not None and node.parent.kind != "root"):
@@ -481,12 +486,10 @@ class _Builder:
         co = [c for c in (self.names(_actor_list(co_text)) if co_text else []) if c not in actors]
         deadline = None
         for a, b in fields.get("deadline", []):
-            found = select_deadline(self.text[a:b])
-            value = found.value if found else parse_deadline(self.text[a:b])
-            if value:
-                deadline = value
+            deadline = slot_deadline(self.text[a:b], default_year=self.plan_year)
+            if deadline:
                 break
-        deadline = deadline or ctx.deadline
+        deadline = time_in_context(deadline, ctx.deadline, self.plan_year)
         product = " ".join(self.text[a:b] for a, b in fields.get("product", [])).strip() or None
         modality = ctx.modality if ctx.modality != "none" else "giao"
         # "a) Nhiệm vụ: - … - …": each bullet under the task label is its own obligation
@@ -523,23 +526,21 @@ class _Builder:
         co = self.names(_actor_list(row.co)) if row.co else []
         if row.co and not co:
             co = [s.strip() for s in re.split(r"[;,\n]", row.co) if s.strip()]
-        deadline = None
-        if row.deadline:
-            found = select_deadline(row.deadline)
-            deadline = found.value if found else parse_deadline(row.deadline)
+        deadline = slot_deadline(row.deadline or "", default_year=self.plan_year, task=row.task)
         steps = _timed_steps(self.text, row.deadline_span) if row.deadline_span else []
         if len(steps) >= 2:
             deadline = steps[0][2]
-        deadline = deadline or row.inherited_deadline
-        quota = quotas_mod.select_quota(row.task or clause)
+        deadline = time_in_context(deadline, row.inherited_deadline, self.plan_year)
+        quota = quotas_mod.select_quota(clause)
         crit = [f.value for f in criteria_mod.find_criteria(clause)]
         for lo, hi, value in steps[1:]:
             # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo …
             # chậm nhất trong tháng 8/2026": each later step of the time cell is its own task of the row's lead.
+            step_deadline = time_in_context(value, row.inherited_deadline, self.plan_year)
             self.out.append(Obligation(
                 start=lo, end=hi, section=row.section, actors=actors,
                 actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
-                action=self.text[lo:hi], modality="giao", deadline=dict(value), quota=None, criteria=[],
+                action=self.text[lo:hi], modality="giao", deadline=step_deadline, quota=None, criteria=[],
                 report_to=None, product=None, confidence=0.8, origin="row"))
         self.out.append(Obligation(
             start=row.start, end=row.end, section=row.section, actors=actors,
@@ -686,11 +687,36 @@ def _shift(sub: Subject, by: int) -> Subject:
                    sub.modality, sub.heading_like, sub.end + by if sub.end else 0)
 
 
-def find_tasks(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> TaskList:
-    """The obligations of ``doc`` and its measures (context items that are not tasks), in reading order."""
-    return _Builder(doc, lay, abbreviations or {}).run()
+def time_in_context(own: dict[str, Any] | None, inherited: dict[str, Any] | None,
+                    plan_year: int | None) -> dict[str, Any] | None:
+    """An item's time read in its context (GUIDELINES: a time fixed by the heading or a column header
+    applies to the items under it).
+
+    The item's own time wins, with its missing year taken from the inherited time (a heading "… TRONG
+    THÁNG 12/2025", a column header "Thời gian (Năm 2026)") or from a one-year plan; with no time of
+    its own the item takes the inherited one.
+    """
+    if own is None:
+        return dict(inherited) if inherited else None
+    year = (inherited or {}).get("year") if not (inherited or {}).get("recurrence") else None
+    return with_year(own, year or plan_year)
 
 
-def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> list[Obligation]:
+def plan_year_of(period: dict[str, int | None] | None) -> int | None:
+    """The year of a one-year plan ("Kế hoạch … năm 2026"), else None."""
+    if period and period.get("start") is not None and period.get("start") == period.get("end"):
+        return period["start"]
+    return None
+
+
+def find_tasks(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
+               period: dict[str, int | None] | None = None) -> TaskList:
+    """The obligations of ``doc`` and its measures (context items that are not tasks), in reading order;
+    ``period`` is the plan's (metadata)."""
+    return _Builder(doc, lay, abbreviations or {}, plan_year_of(period)).run()
+
+
+def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
+                     period: dict[str, int | None] | None = None) -> list[Obligation]:
     """All obligations of ``doc`` in reading order."""
-    return find_tasks(doc, lay, abbreviations).obligations
+    return find_tasks(doc, lay, abbreviations, period).obligations
