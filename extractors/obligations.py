@@ -28,6 +28,8 @@ from extractors import report_to as report_mod
 from extractors.actors import (
     ActorSpan,
     Subject,
+    canonical_body,
+    cell_actors,
     expand_abbreviations,
     find_co_actors,
     find_subject,
@@ -121,7 +123,9 @@ def _is_task_label(text: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str]) -> None:
+    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str],
+                 addressees: list[str] | None = None) -> None:
+        self.addressees = [canonical_body(expand_abbreviations(a, abbreviations)) for a in addressees or []]
         self.doc = doc
         self.text = doc.text
         self.lay = lay
@@ -132,7 +136,7 @@ class _Builder:
     def names(self, spans: list[ActorSpan]) -> list[str]:
         seen: list[str] = []
         for s in spans:
-            name = expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr)
+            name = canonical_body(expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr))
             if name and name not in seen:
                 seen.append(name)
         return seen
@@ -217,6 +221,9 @@ class _Builder:
                 # "Hàng năm tổ chức …, cụ thể:" — a time that governs the lead-in's verb, not a noun
                 # ("trong kế hoạch hàng năm"), passes to the items under it.
                 child_ctx = replace(child_ctx, deadline=lead.deadline)
+        if subject.directed and node.children:  # "Sở A chỉ đạo Chi cục B thực hiện các nội dung sau:"
+            child_ctx = replace(child_ctx, actors=tuple(self.names(subject.directed)), actor_source="heading",
+                                modality="chỉ đạo")
         for child in node.children:
             self.visit(child, child_ctx)
 
@@ -301,12 +308,15 @@ class _Builder:
         if clause.startswith("(") and clause.rstrip(" .;").endswith(")"):
             return None  # a remark: "(Một số nhiệm vụ … có Phụ lục kèm theo)"
         label = _is_task_label(clause)
-        if label is not None and label != "action":
-            return None  # "Thời gian: …", "Địa điểm: …", "Cơ quan phối hợp: …" outside a task block: a field
+        if label is not None and label != "action" and not (label in ("lead", "co") and subject.actors):
+            return None  # "Thời gian: …", "Địa điểm: …" outside a task block: a field
         if fold(clause).startswith(lexicon().non_task_openers):
             return None  # a target, a scope or an effectivity clause
-        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
-            subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
+        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo") \
+                and not clause.rstrip().endswith(lexicon().closing_marks):
+            # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task; the document's
+            # closing directive ("Yêu cầu các sở, ban, ngành … nghiêm túc thực hiện./.") is not
+            subject = Subject()
         explicit = bool(subject.actors) and not subject.heading_like
         own = select_deadline(clause)
         deadline = own.value if own else ctx.deadline
@@ -324,6 +334,8 @@ class _Builder:
             return None
         if not clause.strip() or len(clause.split()) < 3:
             return None
+        if source == "implicit" and self.addressees and ctx.role == "implementation":
+            actors = list(self.addressees)  # a letter's task that names nobody: its "Kính gửi" list acts
         co = self.names(find_co_actors(clause))
         if not co and source == "heading" and ctx.co_actors and not explicit:
             co = list(ctx.co_actors)
@@ -471,7 +483,7 @@ class _Builder:
         clause = self.text[row.start : row.end]
         if row.lead and fold(row.lead).startswith(("theo phan cong", "theo quyet dinh", "theo chuc nang")):
             row = replace(row, lead=None)  # the lead is set in another document
-        actors = self.names(_actor_list(row.lead)) if row.lead else []
+        actors = self.names(cell_actors(row.lead) or _actor_list(row.lead)) if row.lead else []
         if row.lead and not actors:
             actors = [s.strip() for s in re.split(r"[;\n]", row.lead) if s.strip()]
         co = self.names(_actor_list(row.co)) if row.co else []
@@ -567,6 +579,8 @@ def _shift(sub: Subject, by: int) -> Subject:
                    sub.modality, sub.heading_like, sub.end + by if sub.end else 0)
 
 
-def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> list[Obligation]:
-    """All obligations of ``doc`` in reading order."""
-    return _Builder(doc, lay, abbreviations or {}).run()
+def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
+                     addressees: list[str] | None = None) -> list[Obligation]:
+    """All obligations of ``doc`` in reading order; a letter's ``addressees`` ("Kính gửi") act where an
+    item of its tasks names nobody."""
+    return _Builder(doc, lay, abbreviations or {}, addressees).run()

@@ -62,7 +62,7 @@ def extract(document: Document) -> dict[str, Any]:
     lay = layout(document)
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
-    obligations = find_obligations(document, lay, abbreviations)
+    obligations = find_obligations(document, lay, abbreviations, meta.addressees)
     ids = {id(ob): f"ob-{i + 1:04d}" for i, ob in enumerate(obligations)}
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
