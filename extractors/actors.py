@@ -106,6 +106,7 @@ class _Tables:
     bodies: _Phrases
     titles: _Phrases
     agents: _Phrases
+    joined: _Phrases
 
 
 @cache
@@ -127,6 +128,7 @@ def _tables() -> _Tables:
         bodies=_Phrases(lx.bodies),
         titles=_Phrases(lx.person_titles),
         agents=_Phrases(lx.agent_markers),
+        joined=_Phrases(lx.joined_groups),
     )
 
 
@@ -160,7 +162,10 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
             return None
         h = tb.heads.match(tokens, j)
         if h and (tokens[j].capitalized or (lower_head and j + h < len(tokens) and tokens[j + h].capitalized)):
-            j += max(h, tb.bodies.match(tokens, j))  # a known body's whole name: "Trung tâm Dịch vụ sự nghiệp công"
+            body = tb.bodies.match(tokens, j)  # a known body's whole name: "Trung tâm Dịch vụ sự nghiệp công"
+            j += max(h, body)
+            if body >= h and body:
+                return _continue_name(tokens, j, i, only_admin=True), False
             if (h == 1 and j < n and tokens[j].text == "," and tb.groups.match(tokens, j - 1) == 1
                     and tb.basic_groups.match(tokens, j + 1)):
                 return j, True  # "Sở, ban, ngành": a bare head opening a list of groups
@@ -178,13 +183,15 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
 _LINKS = frozenset("thuộc của trong trên tại".split())
 
 
-def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = False) -> int:
+def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = False,
+                   only_admin: bool = False) -> int:
     """Extend a name through its words until the action, a stop word or punctuation.
 
     A named body goes on through capitalised words and the lower-case syllables that follow them
     ("Sở Y tế", "Hội Cựu chiến binh"); a group ("các cơ quan, đơn vị") only through known modifiers
     ("liên quan", "trực thuộc", "trên địa bàn huyện", "các cấp"), so an unknown word ends it: in
-    Vietnamese the action follows the subject.
+    Vietnamese the action follows the subject. After a known body's whole name (``only_admin``) a
+    quantifier goes on only into places ("… sự nghiệp công các xã, phường"), not into other bodies.
     """
     tb = _tables()
     n = len(tokens)
@@ -218,7 +225,7 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
             continue
         q = tb.quantifiers.match(tokens, j)
         if q:
-            g = tb.groups.match(tokens, j + q)
+            g = 0 if only_admin else tb.groups.match(tokens, j + q)
             adm = tb.admin_phrases.match(tokens, j + q)
             if g or adm:
                 j += q + max(g, adm)
@@ -332,7 +339,7 @@ def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = Fals
             j = nxt_actor[0]
             continue
         if t.low == "và" and generic and j + 1 < n and not tokens[j + 1].capitalized \
-                and not tb.quantifiers.match(tokens, j + 1) and (g := tb.groups.match(tokens, j + 1)):
+                and not tb.quantifiers.match(tokens, j + 1) and (g := tb.joined.match(tokens, j + 1)):
             # "các cơ quan, đơn vị và địa phương": one group sharing its quantifier
             end = _continue_name(tokens, j + 1 + g, j + 1, True)
             actors[-1] = (lo, end, generic)
@@ -379,6 +386,8 @@ def _place_names(tokens: Sequence[Token], k: int, lo: int, hi: int) -> int:
         while m < n and m - k < 4 and tokens[m].is_word and tokens[m].low != "và" \
                 and not tb.verbs.match(tokens, m) and not tb.stops.match(tokens, m):
             m += 1
+        if m < n and tokens[m].is_word and tokens[m].low != "và":
+            break  # not a name that ends at a separator: keep the names read so far
         end = m
         if m + 1 < n and (tokens[m].text == "," or tokens[m].low == "và"):
             k = m + 1
@@ -498,8 +507,8 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             # "X yêu cầu / giao Y …": Y is who must act.
             if end < len(toks):
                 obj = directive_at(end)
-                if obj and obj.modality == "chỉ đạo":
-                    # "Sở A chỉ đạo Chi cục B thực hiện …": A must direct; B does the items below
+                if obj and obj.modality == "chỉ đạo" and clause.rstrip().endswith(":"):
+                    # "Sở A chỉ đạo Chi cục B thực hiện các nội dung sau:": A must direct; B does the items below
                     return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end, obj.actors)
                 if obj:
                     return obj
@@ -562,9 +571,14 @@ def _addressed_group(clause: str, offset: int, inner: Subject) -> Subject | None
     if "." in body[offset:].rstrip(".") or len(body) - offset > 160:
         return None
     tail = tokenize(body[offset + inner.end:])
-    if any(tb.verbs.match(tail, k) or tb.directives.match(tail, k) or tb.stops.match(tail, k) and tail[k].low in
-           ("để", "nhằm", "khi", "nếu") for k in range(len(tail))):
-        return None
+    k = 0
+    while k < len(tail):
+        if m := tb.name_words.match(tail, k):  # "có liên quan"
+            k += m
+            continue
+        if tb.verbs.match(tail, k) or tb.directives.match(tail, k) or tail[k].low in ("để", "nhằm", "khi", "nếu"):
+            return None
+        k += 1
     actors = [ActorSpan(a.start + offset, a.end + offset, a.text, a.generic) for a in inner.actors]
     last = actors[-1]
     actors[-1] = ActorSpan(last.start, len(body), clause[last.start:len(body)], last.generic)
@@ -730,10 +744,22 @@ def split_person_names(text: str) -> list[str] | None:
 def cell_actors(text: str) -> list[ActorSpan]:
     """Actors written in a table's lead or partner cell.
 
-    A cell lists who, so a piece that starts with an actor and goes on without ending in another list
-    item is one actor as printed ("Các cơ quan, đơn vị trực tiếp sử dụng ngân sách nhà nước"), unless the
-    cell is a sentence ("Sở Nội vụ chủ trì, …"). People's names in one cell are split per person.
+    A cell lists who, so a group that goes on with a clause of its own, up to the cell's end, is one
+    actor as printed ("Các cơ quan, đơn vị trực tiếp sử dụng ngân sách nhà nước"); not a named body, a
+    trailing adverbial ("… theo chức năng, nhiệm vụ được giao") or a sentence ("Sở Nội vụ chủ trì, …").
+    Each line is read on its own; people's names in one cell are split per person. [] when nothing
+    of this applies (the caller then reads the cell as before).
     """
+    if "\n" in text.strip():
+        out: list[ActorSpan] = []
+        pos = 0
+        for line in text.split("\n"):
+            spans = cell_actors(line)
+            if not spans and line.strip():
+                return []
+            out.extend(ActorSpan(a.start + pos, a.end + pos, a.text, a.generic) for a in spans)
+            pos += len(line) + 1
+        return out
     tb = _tables()
     tokens = tokenize(text)
     found, end = read_actor_list(tokens, 0)
@@ -750,12 +776,14 @@ def cell_actors(text: str) -> list[ActorSpan]:
                 pos = stop
             return out
         return []
-    if end >= len(tokens) or tokens[end].text in (";", ".", "(") or any(
-            tb.verbs.match(tokens, k) and tokens[k].low in ("chủ", "phối") for k in range(end, len(tokens))):
-        return []  # a plain list, or a sentence: the caller reads it as before
-    # the last actor goes on with a defining clause up to the end of the cell or a separator
-    stop = next((k for k in range(end, len(tokens)) if tokens[k].text in (";", "(", "\n")), len(tokens))
+    stop = next((k for k in range(end, len(tokens)) if tokens[k].text in (";", "(")), len(tokens))
     lo, _, generic = found[-1]
+    tail = tokens[end:stop]
+    if not generic or not tail or not tail[0].is_word or any(t.text == "," for t in tail) or (
+            tb.stops.match(tokens, end) and tokens[end].low != "có") or any(
+            tb.verbs.match(tokens, k) and tokens[k].low in ("chủ", "phối") for k in range(end, stop)):
+        return []  # a plain list, a sentence or a trailing adverbial: the caller reads it as before
+    # a group goes on with its defining clause ("các cơ quan có nguồn thu nộp ngân sách nhà nước")
     found[-1] = (lo, stop, generic)
     spans = _spans(text, tokens, found)
     return [ActorSpan(a.start, a.end, a.text.rstrip(" .,"), a.generic) for a in spans]
@@ -784,22 +812,32 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+@cache
+def _body_vocabulary() -> frozenset[str]:
+    """Words (lower case) of known names and places: a printed word among them is not a garble."""
+    lx = lexicon()
+    words = " ".join([*lx.bodies, *lx.admin_units, *lx.named_heads, *lx.name_words, *lx.group_nouns])
+    return frozenset(words.lower().replace(",", " ").split())
+
+
 def _same_but_initials(a: str, b: str) -> bool:
-    wa, wb = a.split(), b.split()
+    wa, wb = a.replace(",", " ").split(), b.replace(",", " ").split()
     return len(wa) == len(wb) and all(x[1:] == y[1:] and x[:1].lower() == y[:1].lower()
                                       for x, y in zip(wa, wb, strict=True))
 
 
-def _word_snap(got: list[str], want: list[str]) -> int | None:
+def _word_snap(got: list[str], want: list[str], printed: list[str]) -> int | None:
     """How far printed words are from a body's words (folded): 0 when only the marks differ; the
     distance of the one garbled word when the name is long (four words or more) and the word keeps its
     first letter ("Môi tac" for "Môi trường"); None when the printed words name something else."""
-    differ = [(g, w) for g, w in zip(got, want, strict=True) if g != w]
+    differ = [(g, w, p) for g, w, p in zip(got, want, printed, strict=True) if g != w]
     if not differ:
         return 0
     if len(differ) > 1 or len(want) < 4:
         return None
-    g, w = differ[0]
+    g, w, p = differ[0]
+    if p.lower() in _body_vocabulary():
+        return None  # a real word of some body's name ("thành" in "thành phố"): not a garble
     d = _distance(g, w)
     return d if g[:1] == w[:1] and len(w) >= 3 and d < max(len(g), len(w)) else None
 
@@ -831,7 +869,7 @@ def canonical_body(name: str) -> str:
             k = len(bwords)
             if i + k > len(words):
                 continue
-            d = _word_snap(folded[i:i + k], bwords)
+            d = _word_snap(folded[i:i + k], bwords, words[i:i + k])
             if d is not None:
                 scored.append((d, k, body))
         if not scored:

@@ -69,6 +69,7 @@ class Lexicon:
     table_columns: dict[str, tuple[str, ...]]
     non_task_openers: tuple[str, ...]
     person_titles: tuple[str, ...] = ()
+    joined_groups: tuple[str, ...] = ()
     role_label_heads: tuple[str, ...] = ()
     agent_markers: tuple[str, ...] = ()
     closing_marks: tuple[str, ...] = ()
@@ -113,6 +114,7 @@ def lexicon() -> Lexicon:
                        for k in doc["table_columns"]},
         non_task_openers=_words(doc, "non_task_openers", "document.yaml"),
         person_titles=_words(act, "person_titles", "actors.yaml"),
+        joined_groups=_words(act, "joined_groups", "actors.yaml"),
         role_label_heads=_words(act, "role_label_heads", "actors.yaml"),
         agent_markers=_words(act, "agent_markers", "actors.yaml"),
         closing_marks=_words(act, "closing_marks", "actors.yaml"),
@@ -122,9 +124,10 @@ def lexicon() -> Lexicon:
 
 
 def _column(name: str, column: str, delimiter: str) -> tuple[str, ...]:
-    """One column of a CSV/TSV data file, NFC, every row filled."""
+    """One column of a CSV/TSV data file ("#" lines are comments), NFC, every row filled."""
     out: list[str] = []
-    for row in csv.DictReader(_read(name).splitlines(), delimiter=delimiter):
+    lines = [ln for ln in _read(name).splitlines() if not ln.startswith("#")]
+    for row in csv.DictReader(lines, delimiter=delimiter):
         value = (row.get(column) or "").strip()
         if not value:
             raise LexiconError(f"{name}: row without '{column}': {row}")
