@@ -487,8 +487,13 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         inner = find_subject(clause[m.end():])
         if inner.actors and inner.heading_like:
             return _shift(inner, m.end())
-        if inner.actors and not inner.modality and (whole := _addressed_group(clause, m.end(), inner)):
-            return whole
+        rest = clause[m.end():]
+        rest_tokens = tokenize(rest)
+        found, end = read_actor_list(rest_tokens, 0)
+        if found and not inner.modality:
+            named = Subject(_spans(rest, rest_tokens, found), None, False, rest_tokens[end - 1].end)
+            if whole := _addressed_group(clause, m.end(), named):
+                return whole
     label = _role_label(clause)
     if label:
         found, end = read_actor_list(toks, _token_at(toks, label))
