@@ -28,6 +28,8 @@ from extractors import report_to as report_mod
 from extractors.actors import (
     ActorSpan,
     Subject,
+    canonical_body,
+    cell_actors,
     expand_abbreviations,
     find_co_actors,
     find_subject,
@@ -141,7 +143,8 @@ def _is_task_label(text: str) -> str | None:
 
 class _Builder:
     def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str],
-                 plan_year: int | None = None) -> None:
+                 plan_year: int | None = None, addressees: list[str] | None = None) -> None:
+        self.addressees = [canonical_body(expand_abbreviations(a, abbreviations)) for a in addressees or []]
         self.doc = doc
         self.plan_year = plan_year
         self.text = doc.text
@@ -153,7 +156,7 @@ class _Builder:
     def names(self, spans: list[ActorSpan]) -> list[str]:
         seen: list[str] = []
         for s in spans:
-            name = expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr)
+            name = canonical_body(expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr))
             if name and name not in seen:
                 seen.append(name)
         return seen
@@ -245,6 +248,9 @@ class _Builder:
                 # "Hàng năm tổ chức …, cụ thể:" — a time that governs the lead-in's verb, not a noun
                 # ("trong kế hoạch hàng năm"), passes to the items under it.
                 child_ctx = replace(child_ctx, deadline=lead.deadline)
+        if subject.directed and node.children:  # "Sở A chỉ đạo Chi cục B thực hiện các nội dung sau:"
+            child_ctx = replace(child_ctx, actors=tuple(self.names(subject.directed)), actor_source="heading",
+                                modality="chỉ đạo")
         for child in node.children:
             self.visit(child, child_ctx)
 
@@ -347,12 +353,15 @@ class _Builder:
         if clause.startswith("(") and clause.rstrip(" .;").endswith(")"):
             return None  # a remark: "(Một số nhiệm vụ … có Phụ lục kèm theo)"
         label = _is_task_label(clause)
-        if label is not None and label != "action":
-            return None  # "Thời gian: …", "Địa điểm: …", "Cơ quan phối hợp: …" outside a task block: a field
+        if label is not None and label != "action" and not (label in ("lead", "co") and subject.actors):
+            return None  # "Thời gian: …", "Địa điểm: …" outside a task block: a field
         if fold(clause).startswith(lexicon().non_task_openers):
             return None  # a target, a scope or an effectivity clause
-        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
-            subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
+        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo") \
+                and not clause.rstrip().endswith(lexicon().closing_marks):
+            # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task; the document's
+            # closing directive ("Yêu cầu các sở, ban, ngành … nghiêm túc thực hiện./.") is not
+            subject = Subject()
         explicit = bool(subject.actors) and not subject.heading_like
         own = select_deadline(clause, default_year=self.plan_year)
         deadline = time_in_context(own.value if own else None, ctx.deadline, self.plan_year)
@@ -374,6 +383,8 @@ class _Builder:
             return None
         if source == "implicit" and _is_data_line(clause):
             return None  # a row of a table of figures read as text (a scanned land-use table)
+        if source == "implicit" and self.addressees and ctx.role == "implementation":
+            actors = list(self.addressees)  # a letter's task that names nobody: its "Kính gửi" list acts
         co = self.names(find_co_actors(clause))
         if not co and source == "heading" and ctx.co_actors and not explicit:
             co = list(ctx.co_actors)
@@ -520,7 +531,7 @@ class _Builder:
         clause = self.text[row.start : row.end]
         if row.lead and fold(row.lead).startswith(("theo phan cong", "theo quyet dinh", "theo chuc nang")):
             row = replace(row, lead=None)  # the lead is set in another document
-        actors = self.names(_actor_list(row.lead)) if row.lead else []
+        actors = self.names(cell_actors(row.lead) or _actor_list(row.lead)) if row.lead else []
         if row.lead and not actors:
             actors = [s.strip() for s in re.split(r"[;\n]", row.lead) if s.strip()]
         co = self.names(_actor_list(row.co)) if row.co else []
@@ -710,13 +721,15 @@ def plan_year_of(period: dict[str, int | None] | None) -> int | None:
 
 
 def find_tasks(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
-               period: dict[str, int | None] | None = None) -> TaskList:
+               period: dict[str, int | None] | None = None, addressees: list[str] | None = None) -> TaskList:
     """The obligations of ``doc`` and its measures (context items that are not tasks), in reading order;
-    ``period`` is the plan's (metadata)."""
-    return _Builder(doc, lay, abbreviations or {}, plan_year_of(period)).run()
+    ``period`` is the plan's (metadata); a letter's ``addressees`` ("Kính gửi") act where an item of its
+    tasks names nobody."""
+    return _Builder(doc, lay, abbreviations or {}, plan_year_of(period), addressees).run()
 
 
 def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
-                     period: dict[str, int | None] | None = None) -> list[Obligation]:
+                     period: dict[str, int | None] | None = None,
+                     addressees: list[str] | None = None) -> list[Obligation]:
     """All obligations of ``doc`` in reading order."""
-    return find_tasks(doc, lay, abbreviations, period).obligations
+    return find_tasks(doc, lay, abbreviations, period, addressees).obligations

@@ -62,7 +62,7 @@ def extract(document: Document) -> dict[str, Any]:
     lay = layout(document)
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
-    tasks = find_tasks(document, lay, abbreviations, meta.period)
+    tasks = find_tasks(document, lay, abbreviations, meta.period, meta.addressees)
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
