@@ -47,6 +47,12 @@ Progress = Callable[[int, int], None]
 
 OCR_DPI = 300
 MIN_TEXT_CHARS = 20  # fewer non-blank characters than this on a page with an image: a scan
+SPARSE_TEXT_CHARS = 400  # a page with less text than this is rendered to see whether it shows more
+PROBE_DPI = 36  # resolution of that look
+PROBE_MAX_PIXELS = 2_000_000
+INK_LEVEL = 160  # grey levels below this are ink
+MIN_INK_SHARE = 0.002  # ink on a page with no text layer worth reading (a few short lines)
+MIN_UNTEXTED_INK_SHARE = 0.01  # ink outside a sparse text layer's words that makes the page a scan
 _PAGE_NUMBER = re.compile(r"^[-–—.\s]*(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—.\s]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+$")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[ivx]{1,4})$")
@@ -64,6 +70,7 @@ _OCR_NUMBER = re.compile(r"\b(\d+)\s*/\s*(?=[A-ZĐ])")
 _STAMP_STRONG = re.compile(r"^(?:chuyen\s*:|luu ho so\b|so va ky hieu\b)")
 _STAMP_WEAK = re.compile(r"^(?:so\s*:|ngay\s*:)")
 _RECEIVED = re.compile(r"^ĐẾN\W*$")  # the big "ĐẾN" of the stamp (upper case only: not "đến")
+MIN_DIACRITIC_SHARE = 0.08  # fewer words with Vietnamese letters than this: the text layer lost them
 MIN_OCR_LINE_CONF = 40.0  # mean Tesseract word confidence (0–100) under which an OCR line is noise
 
 
@@ -538,7 +545,24 @@ def _garbled(text: str) -> bool:
     if odd / len(letters) > 0.02:
         return True
     ratio, words = vietnamese_ratio(text)
-    return words >= 30 and ratio < 0.45
+    return words >= 30 and (ratio < 0.45 or diacritic_share(text) < MIN_DIACRITIC_SHARE)
+
+
+def diacritic_share(text: str) -> float:
+    """Share of the words of two letters or more that carry a Vietnamese letter outside ASCII.
+
+    Vietnamese prose marks about half of its words; a text layer that lost its diacritics (an
+    invisible OCR layer in a non-embedded WinAnsi font) marks none.
+
+    >>> diacritic_share("Ban Thường vụ huy động lực lượng")
+    0.714
+    >>> diacritic_share("BCH DOAN TINH TIEN GIANG")
+    0.0
+    """
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", text)]
+    if not words:
+        return 0.0
+    return round(sum(1 for w in words if not w.isascii()) / len(words), 3)
 
 
 def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
@@ -555,9 +579,54 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
     ]
 
 
+def _ink(page: Any, words: list[Word], width: float, height: float) -> tuple[float, float]:
+    """(share of the page inked outside the text layer's words, share inked inside them).
+
+    The page is rendered small (annotations left out: their text is read from the widgets) and
+    every pixel darker than :data:`INK_LEVEL` is ink: what a reader sees, whatever drew it
+    (glyphs, vector outlines of glyphs, images).
+    """
+    from PIL import ImageDraw
+
+    from ingest.ocr import render_scale
+
+    scale = render_scale(width, height, PROBE_DPI, PROBE_MAX_PIXELS)
+    image = page.render(scale=scale, grayscale=True, draw_annots=False).to_pil().convert("L")
+    area = image.width * image.height or 1
+    total = sum(image.histogram()[:INK_LEVEL])
+    if not total:
+        return 0.0, 0.0
+    draw = ImageDraw.Draw(image)
+    for w in words:
+        pad = 0.15 * w.size
+        draw.rectangle(((w.x0 - pad) * scale, (w.top - pad) * scale, (w.x1 + pad) * scale, (w.bottom + pad) * scale),
+                       fill=255)
+    outside = sum(image.histogram()[:INK_LEVEL])
+    return outside / area, (total - outside) / area
+
+
+def _ocr_reason(page: Any, words: list[Word], width: float, height: float) -> str | None:
+    """Why the page must be read by OCR, judged by what it shows against what its text layer gives.
+
+    None for a page whose text layer holds its text. A page with an image and (almost) no text
+    is a scan; a page with little text whose ink lies mostly outside the text layer's words holds
+    text drawn as outlines or pictures (a scan with a stamp's text layer, glyphs turned into paths).
+    """
+    chars = sum(len(w.text) for w in words)
+    if chars < MIN_TEXT_CHARS and _has_image(page):
+        return "scan"
+    if chars >= SPARSE_TEXT_CHARS:
+        return None
+    outside, inside = _ink(page, words, width, height)
+    floor = MIN_INK_SHARE if chars < MIN_TEXT_CHARS else MIN_UNTEXTED_INK_SHARE
+    if outside >= floor and outside > 2 * inside:
+        return "outlines"
+    return None
+
+
 def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
     """Every page as visual lines (and ruled tables), from the text layer or, where needed, OCR."""
-    from ingest.ocr import ocr_pages
+    from ingest.ocr import OcrLimits, ocr_pages, render_scale
 
     pages: list[PageLines] = []
     warnings: list[str] = []
@@ -568,7 +637,8 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
         textpage = page.get_textpage()
         words = _text_words(textpage, height)
         textpage.close()
-        scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
+        reason = _ocr_reason(page, words, width, height)
+        scan = reason is not None
         edges = [] if scan else _rules(page, height)
         stamps = not scan and _stamp_annotations(page)
         page.close()
@@ -581,20 +651,28 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
         pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words), tables=tables))
         if scan:
             need_ocr.append(index)
+        if reason == "outlines":
+            warnings.append(f"page {index + 1}: its text is drawn as shapes, not as a text layer; read by OCR")
     _fix_legacy(pages)
     for p in pages:
         if p.lines and _garbled("\n".join(ln.text() for ln in p.lines)):
             need_ocr.append(p.number - 1)
             warnings.append(f"page {p.number}: the text layer is garbled (broken font encoding); read by OCR")
     if need_ocr:
-        scale = 72 / OCR_DPI
+        limits = OcrLimits.from_env()
 
         def render(i: int) -> Any:
-            return pdf[i].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            page = pdf[i]
+            try:
+                w, h = page.get_size()
+                return page.render(scale=render_scale(w, h, OCR_DPI, limits.max_pixels), grayscale=True).to_pil()
+            finally:
+                page.close()
 
-        results = ocr_pages(render, sorted(need_ocr), progress=progress)
+        results = ocr_pages(render, sorted(need_ocr), progress=progress, limits=limits)
         for i, result in results.items():
             page = pages[i]
+            scale = page.width / result.width if result.width else 72 / OCR_DPI
             lines = _group_lines(_ocr_words(result, scale))
             if page.number == 1:
                 lines = _drop_received_stamp(lines, page.height)
@@ -602,6 +680,10 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
             page.tables = []
             page.ocr = True
             page.confidence = result.confidence if page.lines else None  # nothing read: unknown
+    for p in pages:
+        if not p.lines and not p.tables:
+            how = "even by OCR" if p.ocr else "and it shows no ink"
+            warnings.append(f"page {p.number}: no text could be read from it ({how})")
     return pages, warnings
 
 
