@@ -872,3 +872,36 @@ def test_render_bomb_is_bounded(tmp_path: Path, memory_mb: str | None, outcome: 
     assert found == outcome
     assert float(seconds) < 120
     assert int(own_mb) < 600 and int(tesseract_mb) < 1024  # unbounded: 3.5 GB per page
+
+
+# --------------------------------------------------------------------------- gazette copies (issue 7)
+
+CORPUS_MORE = CORPUS.parent / "corpus-more"
+
+
+@pytest.mark.parametrize("prefix, header", [
+    ("044", ["ỦY BAN NHÂN DÂN", "TỈNH BÀ RỊA - VŨNG TÀU", "Số: 353/QĐ-UBND"]),
+    ("045", ["THỦ TƯỚNG CHÍNH PHỦ", "Số: 844/QĐ-TTg"]),
+])
+def test_gazette_furniture_is_removed(prefix: str, header: list[str]) -> None:
+    found = sorted(CORPUS_MORE.glob(f"{prefix}_*.pdf"))
+    if not found:
+        pytest.skip("corpus-more not present")
+    doc = convert(found[0].read_bytes(), found[0].name)
+    paras = [doc.block_text(b) for b in doc.blocks if b.kind != "stamp"]
+    assert [p for p in paras[:6] if p in header] == header and paras[0] == header[0]
+    assert not any("CÔNG BÁO" in p or p == "PHẦN VĂN BẢN KHÁC" for p in paras)
+    stamps = [doc.block_text(b) for b in doc.blocks if b.kind == "stamp"]
+    assert len(stamps) == 1 and stamps[0].startswith("Ký bởi") and doc.text.endswith(stamps[0])
+
+
+def test_gazette_task_table_is_one_table() -> None:
+    found = sorted(CORPUS_MORE.glob("045_*.pdf"))
+    if not found:
+        pytest.skip("corpus-more not present")
+    doc = convert(found[0].read_bytes(), found[0].name)
+    (rows,) = doc.tables.values()  # nine landscape pages, one table
+    firsts = [doc.block_text(r[0]) for r in rows]
+    assert firsts.count("STT") == 1
+    numbers = [f for f in firsts if re.fullmatch(r"\d+\.", f)]
+    assert numbers == [f"{k}." for k in range(1, len(numbers) + 1)] and len(numbers) >= 20
