@@ -46,3 +46,9 @@ class UnreadableText(IngestError):
     """The bytes decode to nothing that looks like Vietnamese text."""
 
     code = "unreadable_text"
+
+
+class OcrLimitExceeded(IngestError):
+    """OCR would take more than its limits allow (pages, seconds, memory per page); see ``ingest.ocr.OcrLimits``."""
+
+    code = "ocr_limit_exceeded"

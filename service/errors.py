@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "encrypted_file": (422, "{detail}", "Tệp được đặt mật khẩu, không đọc được: {detail}"),
     "unreadable_text": (422, "{detail}", "Không nhận ra văn bản tiếng Việt trong tệp: {detail}"),
     "missing_dependency": (422, "{detail}", "Máy chủ thiếu công cụ cần thiết để đọc tệp này: {detail}"),
+    "ocr_limit_exceeded": (422, "{detail}", "Tệp cần nhận dạng chữ (OCR) vượt giới hạn cho phép: {detail}"),
     "ingest_error": (422, "{detail}", "Không đọc được tệp: {detail}"),
     "extract_error": (
         422,

@@ -627,3 +627,281 @@ def test_corpus_received_stamp_is_not_read_into_the_header() -> None:
 def test_corpus_scan_dates_are_unspaced() -> None:
     doc, _ = _ocr_corpus("023")
     assert "22/12/2011" in doc.text and "30/12/2011" in doc.text
+
+
+# --------------------------------------------------------------------------- what the page shows (issue 7)
+
+
+def _text_bitmap(lines: list[str], size: tuple[int, int] = (1240, 1754)) -> object:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", size, 255)  # A4 at 150 dpi
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSerif.ttf"), 30)
+    for i, line in enumerate(lines):
+        draw.text((150, 150 + i * 60), line, font=font, fill=0)
+    return image
+
+
+def _outlined_pdf(lines: list[str]) -> bytes:
+    """A page whose text is drawn as vector paths: no text layer, no image.
+
+    The glyphs are rasterised at 150 dpi and every run of dark pixels on a row becomes a filled
+    rectangle of one path object, as a PDF printed with "text as curves" draws its glyphs.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    image = _text_bitmap(lines)
+    px = A4[0] / image.width  # type: ignore[attr-defined]
+    data = image.load()  # type: ignore[attr-defined]
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    path = c.beginPath()
+    for y in range(image.height):  # type: ignore[attr-defined]
+        x = 0
+        while x < image.width:  # type: ignore[attr-defined]
+            if data[x, y] < 128:
+                start = x
+                while x < image.width and data[x, y] < 128:  # type: ignore[attr-defined]
+                    x += 1
+                path.rect(start * px, A4[1] - (y + 1) * px, (x - start) * px, px)
+            x += 1
+    c.drawPath(path, fill=1, stroke=0)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _outlined_page_objects(data: bytes) -> tuple[int, int, int]:
+    """(characters in the text layer, image objects, path objects) of page 1."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(data)
+    page = pdf[0]
+    kinds = [raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, i)) for i in range(raw.FPDFPage_CountObjects(page))]
+    chars = page.get_textpage().count_chars()
+    return chars, kinds.count(raw.FPDF_PAGEOBJ_IMAGE), kinds.count(raw.FPDF_PAGEOBJ_PATH)
+
+
+def test_outlined_text_is_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text drawn as shapes is sent to OCR by what the page shows, with a warning."""
+    import ingest.ocr as ocr
+
+    _fonts()
+    data = _outlined_pdf(["Số: 25/KH-UBND", "Kế hoạch triển khai công tác năm 2025"])
+    assert _outlined_page_objects(data)[:2] == (0, 0)  # no text layer, no image: only paths
+    asked: list[int] = []
+
+    def fake(render, pages, **kw):  # type: ignore[no-untyped-def]
+        asked.extend(pages)
+        return {i: ocr.OcrPage([], 10, 10) for i in pages}
+
+    monkeypatch.setattr(ocr, "ocr_pages", fake)
+    with pytest.raises(EmptyFile):
+        convert(data, "outlines.pdf")
+    assert asked == [0]
+
+
+@pytest.mark.slow
+def test_outlined_text_is_read_by_ocr() -> None:
+    _fonts()
+    doc = convert(_outlined_pdf(["Số: 25/KH-UBND", "Kế hoạch triển khai công tác năm 2025"]), "outlines.pdf")
+    assert doc.ocr and doc.pages[0].ocr
+    assert "25/KH-UBND" in doc.text and "triển khai" in doc.text
+    assert any("drawn as shapes" in w for w in doc.warnings)
+
+
+def test_page_without_text_is_warned() -> None:
+    """A page that yields nothing (a blank back page) is named in the warnings."""
+    _fonts()
+    w = _Writer(page_numbers=False)
+    w.paragraph(LONG)
+    w.new_page()  # a blank second page: no text, no ink
+    doc = convert(w.save(), "blank-back.pdf")
+    assert doc.warnings == ["page 2: no text could be read from it (and it shows no ink)"]
+
+
+def test_scanned_page_without_text_is_warned(fake_ocr: dict[int, object]) -> None:  # noqa: ARG001
+    doc = convert(_blank_scan(3), "scan.pdf")
+    assert doc.warnings == ["page 3: no text could be read from it (even by OCR)"]
+
+
+def _junk_layer_scan(lines: list[str], junk: str) -> bytes:
+    """A scan whose invisible OCR layer lost the Vietnamese letters (WinAnsi Helvetica)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.drawImage(ImageReader(_text_bitmap(lines)), 0, 0, width=A4[0], height=A4[1])
+    text = c.beginText(72, 760)
+    text.setTextRenderMode(3)  # invisible, as scanners lay their OCR layer over the image
+    text.setFont("Helvetica", 11)
+    for line in junk.splitlines():
+        text.textLine(line)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+JUNK = """BCH DOAN ]'iNII'I'IEN GIAN(; DOAN TNCS HO CHI MINH So:ang-CY ITDTN-XDD Tien Giang ngay thang nam
+V/v huy dong luc luong tham du Khai mac Le hoi Van hoa The thao va Du lich lan thu nam
+Kinh gui Ban Thuong vu Thanh Doan My Tho Ban Thuong vu Truong Dai hoc Tien Giang Ban Thuong vu
+Truong Cao dang Tien Giang Can cu Cong van cua So Van hoa The thao va Du lich tinh ve viec trien khai"""
+
+
+def test_text_layer_without_diacritics_is_junk() -> None:
+    assert pdf_backend._garbled(JUNK)
+    assert pdf_backend.diacritic_share(JUNK) < pdf_backend.MIN_DIACRITIC_SHARE
+    assert not pdf_backend._garbled(LONG * 3)
+
+
+def test_junk_text_layer_is_ocred(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.ocr as ocr
+
+    _fonts()
+    asked: list[int] = []
+
+    def fake(render, pages, **kw):  # type: ignore[no-untyped-def]
+        asked.extend(pages)
+        return {i: ocr.OcrPage([], 10, 10) for i in pages}
+
+    monkeypatch.setattr(ocr, "ocr_pages", fake)
+    with pytest.raises(EmptyFile):
+        convert(_junk_layer_scan(["Ban Thường vụ Tỉnh Đoàn"], JUNK), "junk.pdf")
+    assert asked == [0]
+
+
+# --------------------------------------------------------------------------- OCR limits (issue 9: the render bomb)
+
+
+def _render_bomb(pages: int = 3) -> bytes:
+    """A tiny PDF (≈ 3 KB) of 14,400 pt square pages, each one stretched 1×1 image: 3.6 G pixels at 300 dpi."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(14400, 14400))
+    for _ in range(pages):
+        c.drawImage(ImageReader(Image.new("L", (1, 1), 128)), 0, 0, width=14400, height=14400)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_render_bomb_pages_are_scaled_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.ocr as ocr
+
+    data = _render_bomb()
+    assert len(data) < 5000
+    sizes: list[tuple[int, int]] = []
+
+    def fake(render, pages, **kw):  # type: ignore[no-untyped-def]
+        for i in pages:
+            image = render(i)
+            sizes.append(image.size)
+        return {i: ocr.OcrPage([], 10, 10) for i in pages}
+
+    monkeypatch.setattr(ocr, "ocr_pages", fake)
+    with pytest.raises(EmptyFile):
+        convert(data, "bomb.pdf")
+    limit = ocr.OcrLimits().max_pixels
+    assert len(sizes) == 3 and all(w * h <= limit and w >= 5000 for w, h in sizes)
+
+
+def test_ocr_page_cap_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.errors import OcrLimitExceeded
+
+    monkeypatch.setenv("KEHOACH_OCR_MAX_PAGES", "2")
+    with pytest.raises(OcrLimitExceeded, match="3 pages need OCR, over the limit of 2"):
+        convert(_render_bomb(), "bomb.pdf")
+
+
+def test_ocr_limits_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.ocr import OcrLimits
+
+    monkeypatch.setenv("KEHOACH_OCR_MAX_PIXELS", "1000")
+    monkeypatch.setenv("KEHOACH_OCR_PAGE_SECONDS", "oops")  # unreadable: the default stays
+    limits = OcrLimits.from_env()
+    assert limits.max_pixels == 1000 and limits.page_seconds == OcrLimits().page_seconds
+
+
+_BOMB_RUN = """
+import resource, sys, time
+from ingest.backends.pdf import convert
+from ingest.errors import EmptyFile, OcrLimitExceeded
+t = time.monotonic()
+try:
+    convert(open(sys.argv[1], "rb").read(), "bomb.pdf")
+    outcome = "text"
+except (EmptyFile, OcrLimitExceeded) as exc:
+    outcome = type(exc).__name__
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+tess = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(outcome, round(time.monotonic() - t, 1), own // 1024, tess // 1024)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("memory_mb, outcome", [(None, "EmptyFile"), ("100", "OcrLimitExceeded")])
+def test_render_bomb_is_bounded(tmp_path: Path, memory_mb: str | None, outcome: str) -> None:
+    """The bomb read for real in a child process: bounded time and peak memory (README: OCR limits)."""
+    import os
+    import subprocess
+    import sys
+
+    from ingest.ocr import tesseract_available
+
+    if not tesseract_available():
+        pytest.skip("Tesseract with the Vietnamese model is not installed")
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_render_bomb())
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    env.pop("KEHOACH_OCR_MAX_PIXELS", None)
+    if memory_mb:
+        env["KEHOACH_OCR_MEMORY_MB"] = memory_mb
+    out = subprocess.run([sys.executable, "-c", _BOMB_RUN, str(path)], capture_output=True, text=True,
+                         timeout=300, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    found, seconds, own_mb, tesseract_mb = out.stdout.split()
+    assert found == outcome
+    assert float(seconds) < 120
+    assert int(own_mb) < 600 and int(tesseract_mb) < 1024  # unbounded: 3.5 GB per page
+
+
+# --------------------------------------------------------------------------- gazette copies (issue 7)
+
+CORPUS_MORE = CORPUS.parent / "corpus-more"
+
+
+@pytest.mark.parametrize("prefix, header", [
+    ("044", ["ỦY BAN NHÂN DÂN", "TỈNH BÀ RỊA - VŨNG TÀU", "Số: 353/QĐ-UBND"]),
+    ("045", ["THỦ TƯỚNG CHÍNH PHỦ", "Số: 844/QĐ-TTg"]),
+])
+def test_gazette_furniture_is_removed(prefix: str, header: list[str]) -> None:
+    found = sorted(CORPUS_MORE.glob(f"{prefix}_*.pdf"))
+    if not found:
+        pytest.skip("corpus-more not present")
+    doc = convert(found[0].read_bytes(), found[0].name)
+    paras = [doc.block_text(b) for b in doc.blocks if b.kind != "stamp"]
+    assert [p for p in paras[:6] if p in header] == header and paras[0] == header[0]
+    assert not any("CÔNG BÁO" in p or p == "PHẦN VĂN BẢN KHÁC" for p in paras)
+    stamps = [doc.block_text(b) for b in doc.blocks if b.kind == "stamp"]
+    assert len(stamps) == 1 and stamps[0].startswith("Ký bởi") and doc.text.endswith(stamps[0])
+
+
+def test_gazette_task_table_is_one_table() -> None:
+    found = sorted(CORPUS_MORE.glob("045_*.pdf"))
+    if not found:
+        pytest.skip("corpus-more not present")
+    doc = convert(found[0].read_bytes(), found[0].name)
+    (rows,) = doc.tables.values()  # nine landscape pages, one table
+    firsts = [doc.block_text(r[0]) for r in rows]
+    assert firsts.count("STT") == 1
+    numbers = [f for f in firsts if re.fullmatch(r"\d+\.", f)]
+    assert numbers == [f"{k}." for k in range(1, len(numbers) + 1)] and len(numbers) >= 20

@@ -32,6 +32,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ingest.backends.text import ITEM_START, SENTENCE_END, starts_new_paragraph
@@ -47,8 +48,15 @@ Progress = Callable[[int, int], None]
 
 OCR_DPI = 300
 MIN_TEXT_CHARS = 20  # fewer non-blank characters than this on a page with an image: a scan
+SPARSE_TEXT_CHARS = 400  # a page with less text than this is rendered to see whether it shows more
+PROBE_DPI = 36  # resolution of that look
+PROBE_MAX_PIXELS = 2_000_000
+INK_LEVEL = 160  # grey levels below this are ink
+MIN_INK_SHARE = 0.002  # ink on a page with no text layer worth reading (a few short lines)
+MIN_UNTEXTED_INK_SHARE = 0.01  # ink outside a sparse text layer's words that makes the page a scan
 _PAGE_NUMBER = re.compile(r"^[-–—.\s]*(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-–—.\s]*$", re.IGNORECASE)
 _DIGITS = re.compile(r"^\d+$")
+_ROW_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[a-zđ]\))$")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[ivx]{1,4})$")
 _SOFT_HYPHEN = "\ufffe"
 _CODE_HYPHEN = re.compile(r"(?:^|\s)[\w/.]*[\dA-ZĐ]-$")  # a symbol cut after its hyphen: "30/CT-"
@@ -64,6 +72,7 @@ _OCR_NUMBER = re.compile(r"\b(\d+)\s*/\s*(?=[A-ZĐ])")
 _STAMP_STRONG = re.compile(r"^(?:chuyen\s*:|luu ho so\b|so va ky hieu\b)")
 _STAMP_WEAK = re.compile(r"^(?:so\s*:|ngay\s*:)")
 _RECEIVED = re.compile(r"^ĐẾN\W*$")  # the big "ĐẾN" of the stamp (upper case only: not "đến")
+MIN_DIACRITIC_SHARE = 0.08  # fewer words with Vietnamese letters than this: the text layer lost them
 MIN_OCR_LINE_CONF = 40.0  # mean Tesseract word confidence (0–100) under which an OCR line is noise
 
 
@@ -408,12 +417,46 @@ def _merge_wrapped_rows(rows: list[list[str]]) -> list[list[str]]:
     numbered = bool(firsts) and sum(len(f) <= 4 for f in firsts) >= 0.7 * len(firsts)
     out: list[list[str]] = []
     for row in rows:
-        if numbered and out and not row[0].strip() and len(row) == len(out[-1]):
+        if numbered and out and not row[0].strip() and len(row) == len(out[-1]) \
+                and not (len(out) == 1 and _header_row(out[0])):  # the rest of a row cut by the page break
             out[-1] = [f"{a}\n{b}" if a.strip() and b.strip() else a + b
                        for a, b in zip(out[-1], row, strict=True)]
         else:
             out.append(row)
     return out
+
+
+def _header_row(row: list[str]) -> bool:
+    """A table's column headings: a word (not a number) in the first cell and in most others.
+
+    >>> _header_row(["STT", "Tên nhiệm vụ", "Cơ quan chủ trì"]), _header_row(["1.", "Xây dựng", "Bộ Y tế"])
+    (True, False)
+    """
+    first = row[0].strip()
+    return bool(first) and not _ROW_NUMBER.match(first) and sum(bool(c.strip()) for c in row) * 2 > len(row)
+
+
+def _continue_table(rows: list[list[str]], more: list[list[str]]) -> list[list[str]]:
+    """A table cut by a page break, re-joined: the repeated heading rows dropped, a cut row made whole.
+
+    >>> _continue_table([["TT", "Nhiệm vụ"], ["1", "Xây dựng"]], [["TT", "Nhiệm vụ"], ["", "đề án"], ["2", "B"]])
+    [['TT', 'Nhiệm vụ'], ['1', 'Xây dựng\\nđề án'], ['2', 'B']]
+    """
+    more = list(more)
+    heads = [fold(" ".join(r)) for r in rows[:2]]
+    while more and (fold(" ".join(more[0])) in heads or _column_numbers(more[0])):
+        more.pop(0)
+    if more and rows and not more[0][0].strip() and rows[-1][0].strip() and not _header_row(rows[-1]):
+        cut = more.pop(0)
+        rows = [*rows[:-1], [f"{a}\n{b}" if a.strip() and b.strip() else a + b
+                             for a, b in zip(rows[-1], cut, strict=True)]]
+    return [*rows, *more]
+
+
+def _column_numbers(row: list[str]) -> bool:
+    """A row that numbers the columns ("1 | 2 | 3 …" or "(1) | (2) …"), repeated on every page."""
+    cells = [c.strip("() ") for c in row if c.strip()]
+    return len(cells) >= 2 and cells == [str(k) for k in range(1, len(cells) + 1)]
 
 
 def _stamp_annotations(page: Any) -> bool:
@@ -527,6 +570,7 @@ class PageLines:
     ocr: bool = False
     confidence: float | None = None
     tables: list[Table] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # e-signature labels taken out of the page
 
 
 def _garbled(text: str) -> bool:
@@ -538,7 +582,24 @@ def _garbled(text: str) -> bool:
     if odd / len(letters) > 0.02:
         return True
     ratio, words = vietnamese_ratio(text)
-    return words >= 30 and ratio < 0.45
+    return words >= 30 and (ratio < 0.45 or diacritic_share(text) < MIN_DIACRITIC_SHARE)
+
+
+def diacritic_share(text: str) -> float:
+    """Share of the words of two letters or more that carry a Vietnamese letter outside ASCII.
+
+    Vietnamese prose marks about half of its words; a text layer that lost its diacritics (an
+    invisible OCR layer in a non-embedded WinAnsi font) marks none.
+
+    >>> diacritic_share("Ban Thường vụ huy động lực lượng")
+    0.714
+    >>> diacritic_share("BCH DOAN TINH TIEN GIANG")
+    0.0
+    """
+    words = [w for w in re.findall(r"[^\W\d_]{2,}", text)]
+    if not words:
+        return 0.0
+    return round(sum(1 for w in words if not w.isascii()) / len(words), 3)
 
 
 def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
@@ -555,10 +616,60 @@ def _ocr_words(ocr_page: Any, scale: float) -> list[Word]:
     ]
 
 
-def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], list[str]]:
-    """Every page as visual lines (and ruled tables), from the text layer or, where needed, OCR."""
-    from ingest.ocr import ocr_pages
+def _ink(page: Any, words: list[Word], width: float, height: float) -> tuple[float, float]:
+    """(share of the page inked outside the text layer's words, share inked inside them).
 
+    The page is rendered small (annotations left out: their text is read from the widgets) and
+    every pixel darker than :data:`INK_LEVEL` is ink: what a reader sees, whatever drew it
+    (glyphs, vector outlines of glyphs, images).
+    """
+    from PIL import ImageDraw
+
+    from ingest.ocr import render_scale
+
+    scale = render_scale(width, height, PROBE_DPI, PROBE_MAX_PIXELS)
+    image = page.render(scale=scale, grayscale=True, draw_annots=False).to_pil().convert("L")
+    area = image.width * image.height or 1
+    total = sum(image.histogram()[:INK_LEVEL])
+    if not total:
+        return 0.0, 0.0
+    draw = ImageDraw.Draw(image)
+    for w in words:
+        pad = 0.15 * w.size
+        draw.rectangle(((w.x0 - pad) * scale, (w.top - pad) * scale, (w.x1 + pad) * scale, (w.bottom + pad) * scale),
+                       fill=255)
+    outside = sum(image.histogram()[:INK_LEVEL])
+    return outside / area, (total - outside) / area
+
+
+def _ocr_reason(page: Any, words: list[Word], width: float, height: float) -> str | None:
+    """Why the page must be read by OCR, judged by what it shows against what its text layer gives.
+
+    None for a page whose text layer holds its text. A page with an image and (almost) no text
+    is a scan; a page with little text whose ink lies mostly outside the text layer's words holds
+    text drawn as outlines or pictures (a scan with a stamp's text layer, glyphs turned into paths).
+    """
+    chars = sum(len(w.text) for w in words)
+    if chars < MIN_TEXT_CHARS and _has_image(page):
+        return "scan"
+    if chars >= SPARSE_TEXT_CHARS:
+        return None
+    outside, inside = _ink(page, words, width, height)
+    floor = MIN_INK_SHARE if chars < MIN_TEXT_CHARS else MIN_UNTEXTED_INK_SHARE
+    if outside >= floor and outside > 2 * inside:
+        return "outlines"
+    return None
+
+
+def _read_pages(pdf: Any, progress: Progress | None, data: bytes | None = None) -> tuple[list[PageLines], list[str]]:
+    """Every page as visual lines (and ruled tables), from the text layer or, where needed, OCR.
+
+    ``data`` (the PDF's bytes) lets a scanned page's e-signature labels be read from a copy, so
+    that flattening them does not print them into the image OCR reads.
+    """
+    from ingest.ocr import OcrLimits, ocr_pages, render_scale
+
+    copy: Any = None
     pages: list[PageLines] = []
     warnings: list[str] = []
     need_ocr: list[int] = []
@@ -568,33 +679,52 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
         textpage = page.get_textpage()
         words = _text_words(textpage, height)
         textpage.close()
-        scan = sum(len(w.text) for w in words) < MIN_TEXT_CHARS and _has_image(page)
+        reason = _ocr_reason(page, words, width, height)
+        scan = reason is not None
         edges = [] if scan else _rules(page, height)
-        stamps = not scan and _stamp_annotations(page)
+        stamps = _stamp_annotations(page)
         page.close()
         tables: list[Table] = []
         if _ruled(edges):
             tables = _grid_tables(edges, words)
             words = [w for w in words if not any(_inside(w, box) for box, _ in tables)]
-        if stamps:
-            words.extend(_stamped_words(pdf, index, height))
-        pages.append(PageLines(index + 1, width, height, [] if scan else _group_lines(words), tables=tables))
+        stamped: list[Word] = []
+        if stamps and scan and data is not None:
+            if copy is None:
+                import pypdfium2 as pdfium
+
+                copy = pdfium.PdfDocument(data)
+            stamped = _stamped_words(copy, index, height)
+        elif stamps and not scan:
+            stamped = _stamped_words(pdf, index, height)
+        lines, labels = _take_signature_labels(_group_lines(stamped if scan else words + stamped))
+        pages.append(PageLines(index + 1, width, height, [] if scan else lines, tables=tables, labels=labels))
         if scan:
             need_ocr.append(index)
+        if reason == "outlines":
+            warnings.append(f"page {index + 1}: its text is drawn as shapes, not as a text layer; read by OCR")
+    if copy is not None:
+        copy.close()
     _fix_legacy(pages)
     for p in pages:
         if p.lines and _garbled("\n".join(ln.text() for ln in p.lines)):
             need_ocr.append(p.number - 1)
             warnings.append(f"page {p.number}: the text layer is garbled (broken font encoding); read by OCR")
     if need_ocr:
-        scale = 72 / OCR_DPI
+        limits = OcrLimits.from_env()
 
         def render(i: int) -> Any:
-            return pdf[i].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            page = pdf[i]
+            try:
+                w, h = page.get_size()
+                return page.render(scale=render_scale(w, h, OCR_DPI, limits.max_pixels), grayscale=True).to_pil()
+            finally:
+                page.close()
 
-        results = ocr_pages(render, sorted(need_ocr), progress=progress)
+        results = ocr_pages(render, sorted(need_ocr), progress=progress, limits=limits)
         for i, result in results.items():
             page = pages[i]
+            scale = page.width / result.width if result.width else 72 / OCR_DPI
             lines = _group_lines(_ocr_words(result, scale))
             if page.number == 1:
                 lines = _drop_received_stamp(lines, page.height)
@@ -602,6 +732,10 @@ def _read_pages(pdf: Any, progress: Progress | None) -> tuple[list[PageLines], l
             page.tables = []
             page.ocr = True
             page.confidence = result.confidence if page.lines else None  # nothing read: unknown
+    for p in pages:
+        if not p.lines and not p.tables:
+            how = "even by OCR" if p.ocr else "and it shows no ink"
+            warnings.append(f"page {p.number}: no text could be read from it ({how})")
     return pages, warnings
 
 
@@ -623,6 +757,90 @@ def _fix_legacy(pages: list[PageLines]) -> None:
             if len(converted) == len(ln.words):
                 for w, text in zip(ln.words, converted, strict=True):
                     w.text = text
+
+
+# ----------------------------------------------------------------------------- furniture
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    gazette_header: re.Pattern[str]
+    gazette_sections: frozenset[str]
+    label_start: re.Pattern[str]
+
+
+@cache
+def furniture() -> Furniture:
+    """The wording of page furniture (``ingest/data/furniture.yaml``), read once."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("ingest").joinpath("data/furniture.yaml").read_text(encoding="utf-8"))
+    starts = "|".join(re.escape(s) for s in data["signature_label_starts"])
+    return Furniture(re.compile(data["gazette_header"]), frozenset(data["gazette_sections"]),
+                     re.compile(rf"^(?:{starts})\b"))
+
+
+def _take_signature_labels(lines: list[Line]) -> tuple[list[Line], list[str]]:
+    """(lines without them, labels): the text an e-signature stamp prints about itself.
+
+    A label is a run of stamped lines that opens with "Ký bởi" / "SAO Y" / "Thời gian ký" …
+    and goes on with the stamped lines right under it, at the same left edge. Only stamped words
+    go (a running header printed beside the stamp stays); the number and day an e-signature
+    system stamps into the document's own header open no label and stay where printed.
+    """
+    start = furniture().label_start
+    out: list[Line] = []
+    labels: list[str] = []
+    last: tuple[float, float, float] | None = None  # x0, bottom, size of the label's last line
+    for ln in lines:
+        stamped = [w for w in ln.words if w.stamped]
+        if stamped:
+            text = " ".join(w.text for w in stamped)
+            x0, size = stamped[0].x0, max(w.size for w in stamped)
+            near = last is not None and abs(x0 - last[0]) < 3 * last[2] and ln.top - last[1] < 1.5 * last[2]
+            if near or start.match(fold(text)):
+                if near:
+                    labels[-1] = f"{labels[-1]} {text}"
+                else:
+                    labels.append(text)
+                last = (x0, max(w.bottom for w in stamped), size)
+                rest = [w for w in ln.words if not w.stamped]
+                if rest:
+                    out.append(_sub_line(ln, rest))
+                continue
+        last = None
+        out.append(ln)
+    return out, labels
+
+
+def _drop_gazette_furniture(pages: list[PageLines]) -> None:
+    """Remove what a gazette copy (Công báo) prints around the document.
+
+    Its running header with the gazette's page number, the gazette's section title under it
+    ("PHẦN VĂN BẢN KHÁC") and, on the page where the document starts, the authority heading the
+    gazette sets above the document's own two-column header ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH").
+    """
+    f = furniture()
+    for p in pages:
+        top = [ln for ln in p.lines if ln.top < 0.15 * p.height or ln.bottom > 0.9 * p.height]
+        running = {id(ln) for ln in top if f.gazette_header.match(fold(ln.text()).strip())}
+        if not running:
+            continue
+        sections = {id(ln) for ln in top if fold(ln.text()).strip(" :.") in f.gazette_sections}
+        p.lines = [ln for ln in p.lines if id(ln) not in running and id(ln) not in sections]
+        k = 0
+        while k < 2 and k + 1 < len(p.lines) and _authority_heading(p.lines[k], p.lines[k + 1]):
+            k += 1
+        if k and any("cong hoa xa hoi" in fold(ln.text()) for ln in p.lines[k : k + 2]):
+            p.lines = p.lines[k:]
+
+
+def _authority_heading(line: Line, below: Line) -> bool:
+    """A capitals-only line above the document's header (the gazette's name of the issuing authority)."""
+    text = line.text()
+    return text.isupper() and "cong hoa xa hoi" not in fold(text) and below.top - line.bottom < 3 * line.size
 
 
 # ----------------------------------------------------------------------------- OCR clean-up
@@ -963,6 +1181,11 @@ def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Lin
         lw: list[Word] = []
         rw: list[Word] = []
         for seg in _segments(ln, gap):
+            cut = _cut_at(seg, split)
+            if cut:
+                lw.extend(seg[:cut])
+                rw.extend(seg[cut:])
+                continue
             centre = (seg[0].x0 + max(w.x1 for w in seg)) / 2
             (lw if centre < split else rw).extend(seg)
         if lw:
@@ -970,6 +1193,21 @@ def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Lin
         if rw:
             right.append(_sub_line(ln, rw))
     return left, right
+
+
+def _cut_at(seg: list[Word], split: float) -> int:
+    """Where a run of words crossing the gutter at ``split`` parts (0: it does not).
+
+    Two columns set close ("THỦ TƯỚNG CHÍNH PHỦ  CỘNG HÒA XÃ HỘI …") part at a gap wider than
+    a word space (0.6 of the size) within a size of the gutter.
+    """
+    best, widest = 0, 0.0
+    for k in range(1, len(seg)):
+        prev, w = seg[k - 1], seg[k]
+        gap = w.x0 - prev.x1
+        if gap > 0.6 * w.size and prev.x1 - w.size <= split <= w.x0 + w.size and gap > widest:
+            best, widest = k, gap
+    return best
 
 
 def _column_paragraphs(lines: list[Line], page: int, ocr: bool = False) -> list[Para]:
@@ -1011,8 +1249,9 @@ def _header_zone(lines: list[Line], geo: Geometry) -> tuple[int, float] | None:
         if split is not None:
             last = i
             splits.append(split)
-        elif ln.x0 < geo.mid - 0.1 * width and ln.x1 > geo.mid + 0.1 * width:
-            break  # a line across the middle (the title): the header is over
+        elif ln.x0 < geo.mid - 0.1 * width and ln.x1 > geo.mid + 0.1 * width \
+                and not (i == 0 and any(_column_gap(nx, geo) is not None for nx in lines[1:4])):
+            break  # a line across the middle (the title): the header is over; not the first line set tight
     if last < 0:
         return None
     split = statistics.median(splits)
@@ -1104,9 +1343,10 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
     """A PDF's bytes → :class:`Document` (``progress(done, total)`` reports OCR pages)."""
     pdf = _open(data, source)
     try:
-        pages, warnings = _read_pages(pdf, progress)
+        pages, warnings = _read_pages(pdf, progress, data)
     finally:
         pdf.close()
+    _drop_gazette_furniture(pages)
     _drop_running_lines(pages)
     body_size = _body_size(pages)
     builder = DocumentBuilder()
@@ -1125,12 +1365,22 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
 
     for page in pages:
         paras, notes = _page_paragraphs(page, body_size, page.number == first_text_page, endnotes)
+        goes_on = False  # the held table fills this page too and may go on on the next
+        if held is not None and held.table is not None:
+            if paras and paras[0].table is not None and len(paras[0].table[0]) == len(held.table[0]):
+                held.table = _continue_table(held.table, paras[0].table)
+                paras = paras[1:]
+                goes_on = not paras
+            else:
+                emit(held)
+                held = None
         if held is not None and paras and paras[0].flow and held.geo and paras[0].geo \
+                and held.lines[-1].x0 < held.geo.mid \
                 and not _breaks(held.lines[-1], paras[0].lines[0], paras[0].geo, held.geo, same_page=False,
                                 first=held.lines[0]):
             held.lines.extend(paras[0].lines)
             paras = paras[1:]
-        if held is not None:
+        if held is not None and not goes_on:
             emit(held)
             held = None
         for text, number in held_notes:
@@ -1140,7 +1390,7 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
         for p in paras[:-1]:
             emit(p)
         if paras:
-            if paras[-1].flow:
+            if paras[-1].flow or paras[-1].table is not None:  # may go on on the next page
                 held = paras[-1]
             else:
                 emit(paras[-1])
@@ -1149,6 +1399,9 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
         emit(held)
     for text, number in held_notes:
         builder.add_paragraph(text, "footer", page=number)
+    for page in pages:  # e-signature labels: evidence about the document, not part of it
+        for label in page.labels:
+            builder.add_paragraph(label, "stamp", page=page.number)
     doc = builder.build(source, data, "pdf", ocr=any(p.ocr for p in pages))
     if not doc.text.strip():
         raise EmptyFile("the PDF holds no text, even after OCR", source=source)
