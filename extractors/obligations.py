@@ -656,8 +656,8 @@ def _merge_into_annex(obligations: list[Obligation], text: str) -> list[Obligati
         candidates = {_annex_key(ob.action or ""), _annex_key(text[ob.start : ob.end])}
         best, score = None, 0.0
         for row, key in keys:
-            for text in candidates:
-                matcher = difflib.SequenceMatcher(None, text, key, autojunk=False)
+            for candidate in candidates:
+                matcher = difflib.SequenceMatcher(None, candidate, key, autojunk=False)
                 if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
                     continue
                 ratio = matcher.ratio()
