@@ -490,7 +490,10 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         rest = clause[m.end():]
         rest_tokens = tokenize(rest)
         found, end = read_actor_list(rest_tokens, 0)
-        if found and not inner.modality:
+        responsibility = not clause[:m.end()].lower().startswith("đối với")
+        if found and not inner.modality and (responsibility or tb.titles.match(rest_tokens, 0)):
+            # "Trách nhiệm của <group …>" names who; "Đối với <group …>" may only name a topic,
+            # unless it addresses officials ("Đối với người đứng đầu …")
             named = Subject(_spans(rest, rest_tokens, found), None, False, rest_tokens[end - 1].end)
             if whole := _addressed_group(clause, m.end(), named):
                 return whole
