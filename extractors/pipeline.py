@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from extractors import confidence
 from extractors.actors import find_defined_abbreviations
 from extractors.metadata import extract_metadata
 from extractors.obligations import Obligation, find_tasks
@@ -63,6 +64,8 @@ def extract(document: Document) -> dict[str, Any]:
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
     tasks = find_tasks(document, lay, abbreviations, meta.period, meta.addressees)
+    for ob in tasks.obligations:
+        ob.confidence = confidence.score(ob, document.text[ob.start : ob.end], document, meta.issuer)
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
