@@ -58,6 +58,10 @@ Decisions (documented because the text alone does not settle them):
   kể từ khi …": a window that opens with the event, kind within); "Sau 8 năm
   triển khai …" looks back.
 - "Thường xuyên trong tháng" (ending a phrase) is monthly.
+- A time in parentheses after the name of an occasion ("Ngày Dân số Việt Nam
+  (26/12)", "Tháng hành động quốc gia về Dân số (tháng 12)") is that
+  occasion's date, not a deadline; "vào dịp Kỷ niệm ngày … hàng năm (11/6)"
+  is one (the recurrence stands outside the parentheses).
 - A recurrence word after a percentage, a changed number or a count of
   occasions other than one is a rate ("tăng 5% mỗi năm", "02 lần mỗi
   năm"), not a recurrence; "01 lần mỗi năm" stays yearly.
@@ -134,7 +138,8 @@ def validate_time_words(data: Any) -> dict[str, Any]:
     for key in ("recurrence_prefixes", "periodic_words", "following_years", "once_words", "year_parts",
                 "duration_units", "duration_events", "duration_event_stops", "hour_words",
                 "minute_words", "labels", "document_types", "next_period_words", "previous_period_words",
-                "rate_units", "occasion_words", "rate_verbs", "duration_needs_event", "no_time_words"):
+                "rate_units", "occasion_words", "rate_verbs", "duration_needs_event", "no_time_words",
+                "occasion_names"):
         _str_list(data, key)
     durations = _str_map(data, "duration_prepositions")
     if not all(v in KINDS for v in durations.values()):
@@ -246,6 +251,7 @@ class _Grammar:
     month_word: str
     recurring_phrases: dict[str, str]
     no_time: re.Pattern[str]
+    occasion: re.Pattern[str]
     slot_years: re.Pattern[str]
 
 
@@ -404,6 +410,10 @@ def _grammar(accented: bool) -> _Grammar:
         month_word=month,
         recurring_phrases={" ".join(norm(k).split()): v for k, v in data["recurring_phrases"].items()},
         no_time=re.compile(rf"{_LB}(?:{_alt(data['no_time_words'], norm)}){_RB}"),
+        # matched on the text as written (the capital marks a name): "Ngày Dân số Việt Nam ("
+        occasion=re.compile(
+            rf"(?<![\w])(?:{'|'.join(re.escape(w) for w in data['occasion_names'])})"
+            rf"(?:\s+[^\W\d_]+){{1,8}}\s*\(\s*$"),
         # a time cell that is only a year or years: "2026", "2026 - 2030", "Năm 2026 và …"
         slot_years=re.compile(rf"\s*(?:{year}\s+)?(?P<y1>{_YEAR})(?:{sep}(?P<y2>{_YEAR}))?(?![\d/])"),
     )
@@ -879,6 +889,9 @@ def select_deadline(clause: str, *, default_year: int | None = None) -> Finding 
         if _in_quotes(clause, chain.start) or not _anchored(chain, norm_text, g, clause_start):
             continue
         paren = _enclosing_paren(clause, chain.start)
+        if paren and g.occasion.search(clause, max(0, paren[0] - 80), paren[0] + 1) \
+                and not clause[paren[0] + 1:chain.start].strip():
+            continue  # the date of a named occasion: "Ngày Dân số Việt Nam (26/12)"
         if paren and not _pure_time(norm_text, paren[0] + 1, paren[1], all_atoms, g):
             side.append(chain)  # a one-off exception or a remark in parentheses
         elif _names_document(chain, norm_text, g):

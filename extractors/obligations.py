@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,9 +118,13 @@ def section_role(heading: str) -> Role | None:
     return None
 
 
-def _is_heading(node: Node, text: str) -> bool:
-    """A node that titles what follows rather than stating a task."""
-    if not node.children:
+def _is_heading(node: Node, text: str, remark: Callable[[Node], bool] | None = None) -> bool:
+    """A node that titles what follows rather than stating a task.
+
+    ``remark(child)`` tells a child that is only a remark: an item followed by nothing but
+    "(chi tiết tại phụ lục I, II kèm theo)" states a task, it titles nothing.
+    """
+    if not node.children or (remark is not None and all(remark(c) for c in node.children)):
         return False
     t = text.rstrip()
     return t.endswith(":") or (not t.endswith((".", ";")) and len(t) < 220)
@@ -163,6 +167,11 @@ class _Builder:
 
     def node_text(self, node: Node) -> str:
         return self.text[node.body_start : node.end]
+
+    def is_remark(self, node: Node) -> bool:
+        """A childless item written wholly in parentheses: "(chi tiết tại phụ lục I, II kèm theo)."."""
+        t = self.node_text(node).strip().rstrip(".;")
+        return not node.children and t.startswith("(") and t.endswith(")")
 
     def _subtree_end(self, node: Node) -> int:
         end = node.end
@@ -228,7 +237,7 @@ class _Builder:
                 self.emit_item(node, ctx, text, subject)
             return
         own = select_deadline(text, default_year=self.plan_year)
-        if _is_heading(node, text) and not subject.actors:
+        if _is_heading(node, text, self.is_remark) and not subject.actors:
             head = heading_time(text, default_year=self.plan_year)
             deadline = time_in_context(head.value if head else None, ctx.deadline, self.plan_year)
             if own and text.rstrip().endswith(":") and ctx.role != "budget":
@@ -392,10 +401,7 @@ class _Builder:
         quota = quotas_mod.select_quota(clause)
         if quota is not None and _in_quotes(clause, quota.start):
             quota = None  # a number in the title of a cited programme ("Đề án “… 01 triệu căn hộ …”")
-        crit = [f.value for f in criteria_mod.find_criteria(clause)]
-        if not crit and criteria_mod.has_criteria(clause):
-            crit = [{"text": clause[:120], "metric": None, "op": None, "value": None}]
-        crit = crit or list(ctx.criteria) or self.criteria_near(node)
+        crit = criteria_mod.criteria_of(clause) or list(ctx.criteria) or self.criteria_near(node)
         report = report_mod.find_report_to(clause)
         if explicit and subject.modality:
             modality = subject.modality
@@ -524,7 +530,8 @@ class _Builder:
                 start=start, end=end, section=node.path or None, actors=list(actors), actor_source="label",
                 co_actors=list(co), action=_trim(action), modality=modality,
                 deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
-                criteria=[], report_to=None, product=product, confidence=0.9, origin="label",
+                criteria=criteria_mod.criteria_of(clause), report_to=None, product=product, confidence=0.9,
+                origin="label",
             ))
 
     def emit_row(self, row: TaskRow) -> None:
@@ -543,7 +550,6 @@ class _Builder:
             deadline = steps[0][2]
         deadline = time_in_context(deadline, row.inherited_deadline, self.plan_year)
         quota = quotas_mod.select_quota(clause)
-        crit = [f.value for f in criteria_mod.find_criteria(clause)]
         for lo, hi, value in steps[1:]:
             # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo …
             # chậm nhất trong tháng 8/2026": each later step of the time cell is its own task of the row's lead.
@@ -558,8 +564,8 @@ class _Builder:
             actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
             action=(row.task or "").strip()[:240] or None, modality="giao",
             deadline=dict(deadline) if deadline else None,
-            quota=quota.value if quota else None, criteria=crit, report_to=None, product=row.product, confidence=0.85,
-            origin="row",
+            quota=quota.value if quota else None, criteria=criteria_mod.criteria_of(clause), report_to=None,
+            product=row.product, confidence=0.85, origin="row",
         ))
 
 
