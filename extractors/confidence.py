@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from extractors.actors import read_actor_list, tokenize
-from extractors.lexicon import load_yaml
+from extractors.lexicon import lexicon, load_yaml
 from ingest.document import Document
 from ingest.normalize import fold
 
@@ -106,6 +106,12 @@ def _enumerates_others(clause: str, ob: Any) -> bool:
     return len(named) >= 2 and not any(n in k or k in n for n in named for k in known)
 
 
+def _addresses_itself(clause: str) -> bool:
+    """The clause opens with its own directive ("Đề nghị …", "Giao …"): it names its addressee itself."""
+    low = fold(clause).lstrip(" -+•*0123456789.)\n")
+    return any(low.startswith(fold(word) + " ") for word in lexicon().directives)
+
+
 def _is_issuer(actor: str, issuer: str | None) -> bool:
     """"Ủy ban nhân dân tỉnh" in a plan of "Ủy ban nhân dân tỉnh Ninh Bình"."""
     if not issuer:
@@ -135,7 +141,7 @@ def score(ob: Any, clause: str, document: Document, issuer: str | None) -> float
         value -= w.penalty["ambiguous_end"]
     if source == "explicit" and _actor_late(clause, ob.actors):
         value -= w.penalty["actor_late"]
-    if source in ("heading", "label", "addressees") and _enumerates_others(clause, ob):
+    if source in ("heading", "label", "addressees") and (_enumerates_others(clause, ob) or _addresses_itself(clause)):
         value -= w.penalty["names_others"]
     for page in document.pages:
         if page.ocr and page.start <= ob.start < page.end and page.ocr_confidence is not None:

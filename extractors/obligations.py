@@ -303,6 +303,8 @@ class _Builder:
             depth -= ch == ")" and depth > 0
             if ch == ";" and depth == 0 and k + 1 < len(text):
                 cuts.append(k + 1)
+        # sentences too: "… xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày 15 tháng 11)"
+        cuts = sorted(set(cuts) | {m.start() for m in _SENTENCE.finditer(text)})
         if not cuts:
             return [(start, end)]
         bounds = [0, *cuts, len(text)]
@@ -514,8 +516,13 @@ class _Builder:
         bullets = [g for c in action_nodes for g in c.children if not _is_task_label(self.node_text(g))]
         units: list[tuple[int, int, str | None]] = []
         action: str | None
+        listed = [g for g in items if g.kind in ("bullet", "letter") and not _is_task_label(self.node_text(g))]
         if len(bullets) >= 2:
             units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in bullets]
+        elif len(listed) >= 2 and len(listed) == len(items):
+            # "3. Nâng cao nhận thức … - item - item  Đơn vị thực hiện: …": each point under the titled
+            # task is its own task of the labelled unit; the title is not one.
+            units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in listed]
         else:
             first = items[0] if items else node
             start = node.start if whole or not items else first.start
@@ -526,9 +533,17 @@ class _Builder:
         for start, end, action in units:
             clause = self.text[start:end]
             quota = quotas_mod.select_quota(clause)
+            own = find_subject(action or "") if len(units) > 1 else Subject()
+            if own.actors and not own.heading_like:
+                # "- Đề nghị người đứng đầu cấp ủy; thủ trưởng cơ quan … trực tiếp chỉ đạo": a point that names
+                # who acts keeps its own actors
+                unit_actors, unit_source = self.names(own.actors), "explicit"
+                unit_modality = own.modality or modality
+            else:
+                unit_actors, unit_source, unit_modality = list(actors), "label", modality
             self.out.append(Obligation(
-                start=start, end=end, section=node.path or None, actors=list(actors), actor_source="label",
-                co_actors=list(co), action=_trim(action), modality=modality,
+                start=start, end=end, section=node.path or None, actors=unit_actors, actor_source=unit_source,
+                co_actors=[c for c in co if c not in unit_actors], action=_trim(action), modality=unit_modality,
                 deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
                 criteria=criteria_mod.criteria_of(clause), report_to=None, product=product, confidence=0.9,
                 origin="label",
