@@ -16,7 +16,7 @@ from typing import Any
 from extractors.lexicon import load_yaml
 from extractors.structure import Layout
 from ingest.document import Document
-from ingest.normalize import fold
+from ingest.normalize import normalize_text
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,9 @@ class _Cues:
 @cache
 def _cues() -> _Cues:
     data = load_yaml("directives.yaml")
-    cues = tuple((fold(c), re.compile(rf"(?<!\w){re.escape(fold(c))}(?!\w)")) for c in data["cues"])
-    return _Cues(cues, tuple(fold(o) for o in data["not_directive_openers"]))
+    # Matched with their diacritics: folded, "giao" (assign) would also hit "giáo dục" (education).
+    cues = tuple((c.lower(), re.compile(rf"(?<!\w){re.escape(c.lower())}(?!\w)")) for c in data["cues"])
+    return _Cues(cues, tuple(o.lower() for o in data["not_directive_openers"]))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[-+•A-ZĐÀ-Ỹ0-9a-z])|\n")
@@ -60,8 +61,10 @@ def directive_cue(sentence: str) -> str | None:
     'giao'
     >>> directive_cue("Căn cứ đề nghị của Giám đốc Sở Nội vụ;") is None
     True
+    >>> directive_cue("Nâng cao chất lượng giáo dục mầm non ở địa bàn đô thị.") is None
+    True
     """
-    low = fold(sentence).strip(" -+•*")
+    low = normalize_text(sentence).lower().strip(" -+•*")
     data = _cues()
     if low.startswith(data.not_openers):
         return None
