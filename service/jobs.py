@@ -137,7 +137,7 @@ class JobProcessor:
                 gave_up = job.id, job.document_id, job.sha256, job.kind
             else:
                 gave_up = None
-                took = s.execute(
+                took = s.execute(  # type: ignore[attr-defined]
                     update(Job)
                     .where(Job.id == job_id, Job.attempts == tried, Job.status.in_(UNFINISHED))
                     .values(attempts=tried + 1, status="running", started_at=utcnow())
@@ -168,14 +168,16 @@ class JobProcessor:
             )
             return
         except OSError as exc:
-            err = ServiceError("ingest_error", detail=f"stored original unreadable: {exc}")
-            self._fail(job_id, claim.document_id, claim.sha256, err, keep_document=True, attempt=claim.attempt)
+            unreadable = ServiceError("ingest_error", detail=f"stored original unreadable: {exc}")
+            self._fail(
+                job_id, claim.document_id, claim.sha256, unreadable, keep_document=True, attempt=claim.attempt
+            )
             return
         self.store(claim, tasklist)
 
     def _finish(self, s: Session, claim: Claim, **values: Any) -> bool:
         """Close the job if this attempt still holds it (the row stays locked until commit)."""
-        done = s.execute(
+        done = s.execute(  # type: ignore[attr-defined]
             update(Job)
             .where(Job.id == claim.job_id, Job.attempts == claim.attempt, Job.status == "running")
             .values(finished_at=utcnow(), **values)

@@ -129,8 +129,10 @@ class QueueRunner(Runner):
 async def reap_stalled(app: procrastinate.App, settings: Settings) -> int:
     """Hand the jobs of dead workers back to the queue, behind fresh jobs; the number retried."""
     manager = app.job_manager
-    stalled = await manager.get_stalled_jobs(
-        queue=settings.queue_name, task_name=TASK_NAME, seconds_since_heartbeat=settings.queue_stalled_s
+    stalled = list(
+        await manager.get_stalled_jobs(
+            queue=settings.queue_name, task_name=TASK_NAME, seconds_since_heartbeat=settings.queue_stalled_s
+        )
     )
     for job in stalled:
         log.warning("job %s (%s) lost its worker; queued again", job.id, job.task_kwargs.get("job_id"))
