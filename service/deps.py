@@ -15,7 +15,7 @@ from service import auth
 from service.db import session_scope
 from service.errors import ServiceError
 from service.feeds.webhooks import WebhookDispatcher
-from service.jobs import Extractor, JobRunner
+from service.jobs import Extractor, Runner
 from service.settings import Settings
 from service.store import STATUSES, ObligationFilter
 
@@ -27,7 +27,7 @@ class AppState:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    runner: JobRunner
+    runner: Runner
     webhooks: WebhookDispatcher
     extractor: Extractor
 

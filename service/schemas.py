@@ -188,6 +188,7 @@ class JobPublic(BaseModel):
     document_id: int | None
     filename: str
     error: JobError | None = None
+    attempts: int = Field(0, description="times a worker started this job (bounded by KEHOACH_JOB_MAX_ATTEMPTS)")
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

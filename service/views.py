@@ -79,6 +79,7 @@ def job_public(job: Job) -> schemas.JobPublic:
         status=job.status,  # type: ignore[arg-type]
         document_id=job.document_id,
         filename=job.filename,
+        attempts=job.attempts or 0,
         error=error,
         created_at=job.created_at,
         started_at=job.started_at,

@@ -162,6 +162,8 @@ def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> s
         sha256=doc.sha256,
     )
     session.add(job)
+    session.flush()
+    state.runner.enqueue(session, job.id)
     session.commit()
     state.runner.submit(job.id)
     return views.job_public(job)
