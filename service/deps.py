@@ -111,6 +111,7 @@ def obligation_filter(
     corrected: Annotated[
         bool | None, Query(description="only corrected (true) or uncorrected (false)")
     ] = None,
+    state: AppState = Depends(get_state),  # noqa: B008
 ) -> ObligationFilter:
     statuses = _split(status)
     bad = [s for s in statuses if s not in STATUSES]
@@ -136,6 +137,7 @@ def obligation_filter(
         status=statuses,
         q=q.strip() if q and q.strip() else None,
         corrected=corrected,
+        derived=state.settings.derive_period_end,
     )
 
 

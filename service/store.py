@@ -178,11 +178,13 @@ def index_rows(session: Session, row: Obligation, years: tuple[int, int]) -> Non
         ]
     )
     deadline = eff.get("deadline") if isinstance(eff.get("deadline"), dict) else None
-    rule = dues.rrule_of(deadline)
-    first, last = dues.recurrence_years(*years) if rule else years
+    first, last = dues.recurrence_years(*years) if dues.rrule_of(deadline) else years
     dates = sorted(set(dues.due_dates(deadline, first, last)))
-    session.add_all([ObligationDue(obligation_id=row.id, due=d) for d in dates])
+    derived = [] if dates else sorted(set(dues.derived_due_dates(deadline, first, last)))
+    session.add_all([ObligationDue(obligation_id=row.id, due=d, derived=False) for d in dates])
+    session.add_all([ObligationDue(obligation_id=row.id, due=d, derived=True) for d in derived])
     row.due = dates[0] if dates else None
+    row.derived_due = derived[0] if derived else None
     rec = (deadline or {}).get("recurrence")
     row.recurrence = rec if isinstance(rec, str) else None
     parts = [
@@ -246,6 +248,7 @@ class ObligationFilter:
     status: list[str] = field(default_factory=list)
     q: str | None = None
     corrected: bool | None = None
+    derived: bool = False  # count days derived by KEHOACH_DERIVE_PERIOD_END as due days
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
@@ -266,6 +269,8 @@ class ObligationFilter:
             conds.append(Obligation.document_id.in_(self.document))
         if self.due_from or self.due_to:
             window = [ObligationDue.obligation_id == Obligation.id]
+            if not self.derived:
+                window.append(ObligationDue.derived.is_(False))
             if self.due_from:
                 window.append(ObligationDue.due >= self.due_from)
             if self.due_to:
@@ -293,8 +298,9 @@ def query_obligations(
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
     total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
+    due = func.coalesce(Obligation.due, Obligation.derived_due) if flt.derived else Obligation.due
     order = (
-        [Obligation.due.is_(None), Obligation.due, Obligation.document_id, Obligation.seq]
+        [due.is_(None), due, Obligation.document_id, Obligation.seq]
         if sort == "due"
         else [Obligation.document_id, Obligation.seq]
     )
@@ -310,22 +316,28 @@ def query_obligations(
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)
 
 
-def due_info(session: Session, ids: list[int], today: date) -> dict[int, tuple[date | None, date | None]]:
-    """For each obligation: (next due date on or after today, last due date before today)."""
+def due_info(
+    session: Session, ids: list[int], today: date, derived: bool = False
+) -> dict[int, tuple[date | None, date | None]]:
+    """For each obligation: (next due date on or after today, last due date before today).
+
+    Only days the text gives, unless ``derived`` (the KEHOACH_DERIVE_PERIOD_END setting).
+    """
+    real = literal(True) if derived else ObligationDue.derived.is_(False)
     out: dict[int, tuple[date | None, date | None]] = {i: (None, None) for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         nxt = dict(
             session.execute(
                 select(ObligationDue.obligation_id, func.min(ObligationDue.due))
-                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today)
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today, real)
                 .group_by(ObligationDue.obligation_id)
             ).all()
         )
         last = dict(
             session.execute(
                 select(ObligationDue.obligation_id, func.max(ObligationDue.due))
-                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today)
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today, real)
                 .group_by(ObligationDue.obligation_id)
             ).all()
         )

@@ -15,15 +15,16 @@ from service.feeds import csvfeed, ics, xlsx
 from service.i18n import lang_of, t
 from service.models import Document
 from service.routers.obligations import page_items
+from service.settings import Settings
 
 router = APIRouter(tags=["feeds"])
 MAX_EXPORT = 100_000
 Lang = Annotated[str | None, Query(description="vi (default) or en: column names, dates, wording")]
 
 
-def _items(session: SessionDep, flt: FilterDep, soon_days: int):  # type: ignore[no-untyped-def]
+def _items(session: SessionDep, flt: FilterDep, settings: Settings):  # type: ignore[no-untyped-def]
     rows, _ = store.query_obligations(session, flt, limit=MAX_EXPORT, sort="due")
-    return rows, page_items(session, rows, soon_days)
+    return rows, page_items(session, rows, settings)
 
 
 def _disposition(stem: str, ext: str, flt: FilterDep) -> dict[str, str]:
@@ -39,7 +40,7 @@ def _disposition(stem: str, ext: str, flt: FilterDep) -> dict[str, str]:
 def obligations_csv(
     session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
 ) -> Response:
-    _, items = _items(session, flt, state.settings.due_soon_days)
+    _, items = _items(session, flt, state.settings)
     body = csvfeed.render(items, lang_of(lang, state.settings.lang))
     return Response(body, media_type="text/csv; charset=utf-8", headers=_disposition("nhiem-vu", "csv", flt))
 
@@ -53,7 +54,7 @@ def obligations_xlsx(
     session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
 ) -> Response:
     language = lang_of(lang, state.settings.lang)
-    _, items = _items(session, flt, state.settings.due_soon_days)
+    _, items = _items(session, flt, state.settings)
     body = xlsx.render(items, language, t(language, "obligations"))
     return Response(
         body,
@@ -68,7 +69,7 @@ def obligations_ics(
 ) -> Response:
     """A calendar to subscribe to; calendar apps that cannot send headers may pass ?token=…"""
     language = lang_of(lang, state.settings.lang)
-    rows, items = _items(session, flt, state.settings.due_soon_days)
+    rows, items = _items(session, flt, state.settings)
     first_due: dict[int, date] = {o.id: o.due for o, _ in rows if o.due is not None}
     doc_ids = {o.document_id for o, _ in rows}
     period_end = (
@@ -77,7 +78,7 @@ def obligations_ics(
         else {}
     )
     name = t(language, "ics_calendar_name") + (f" — {', '.join(flt.actor)}" if flt.actor else "")
-    body = ics.render(items, first_due, language, name, period_end)
+    body = ics.render(items, first_due, language, name, period_end, state.settings.derive_period_end)
     return Response(
         body, media_type="text/calendar; charset=utf-8", headers=_disposition("nhiem-vu", "ics", flt)
     )

@@ -156,7 +156,7 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
             select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
         )
     ]
-    items = page_items(session, rows, p.state.settings.due_soon_days)
+    items = page_items(session, rows, p.state.settings)
     segments = highlight_segments(doc.text, [(i.span[0], i.span[1], i.id) for i in items if len(i.span) == 2])
     detail = views.document_detail(session, doc, with_text=False)
     return _remember_lang(
@@ -178,7 +178,7 @@ def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1
     rows, total = store.query_obligations(
         session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
     )
-    items = page_items(session, rows, p.state.settings.due_soon_days)
+    items = page_items(session, rows, p.state.settings)
     query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
     qs = urlencode(query)
     base = str(p.request.base_url).rstrip("/")
