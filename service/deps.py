@@ -111,6 +111,9 @@ def obligation_filter(
     corrected: Annotated[
         bool | None, Query(description="only corrected (true) or uncorrected (false)")
     ] = None,
+    withdrawn: Annotated[
+        bool | None, Query(description="tasks whose clause is gone from the reprocessed plan (default: none)")
+    ] = False,
     state: AppState = Depends(get_state),  # noqa: B008
 ) -> ObligationFilter:
     statuses = _split(status)
@@ -137,6 +140,7 @@ def obligation_filter(
         status=statuses,
         q=q.strip() if q and q.strip() else None,
         corrected=corrected,
+        withdrawn=withdrawn,
         derived=state.settings.derive_period_end,
     )
 

@@ -153,7 +153,9 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
     rows = [
         (o, doc)
         for o in session.scalars(
-            select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+            select(Obligation)
+            .where(Obligation.document_id == doc.id, Obligation.withdrawn_at.is_(None))
+            .order_by(Obligation.seq)
         )
     ]
     items = page_items(session, rows, p.state.settings)

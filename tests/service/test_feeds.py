@@ -65,10 +65,11 @@ def test_ics_has_vtodo_and_all_day_vevent_with_valid_rrule(api: Api) -> None:
     yearly = next(t for t in todos if "30/12 hằng năm" in str(t["description"]))
     rule = yearly["rrule"].to_ical().decode()
     assert "FREQ=YEARLY" in rule and "BYMONTHDAY=30" in rule
-    start = yearly["dtstart"].dt
-    assert isinstance(start, date) and (start.month, start.day) == (12, 30)
-    occurrences = list(rrulestr(rule, dtstart=datetime(start.year, start.month, start.day)))
-    assert occurrences[0].date() == start
+    start = yearly["dtstart"].dt  # recurring VTODO: 00:00 to 23:59:59 of the day (RFC 5545: DUE > DTSTART)
+    assert isinstance(start, datetime) and (start.month, start.day) == (12, 30)
+    assert yearly["due"].dt > start and yearly["due"].dt.date() == start.date()
+    occurrences = list(rrulestr(rule, dtstart=start))
+    assert occurrences[0] == start
     for event in events:
         assert not isinstance(event["dtstart"].dt, datetime)  # all-day
         assert (event["dtend"].dt - event["dtstart"].dt).days == 1
