@@ -140,6 +140,7 @@ class ObligationPublic(BaseModel):
     uid: str | None = Field(None, description="calendar UID part; kept across reprocessing")
     withdrawn: bool = Field(False, description="the clause is gone from the reprocessed plan")
     done_at: datetime | None = Field(None, description="when the task was marked done")
+    note: str | None = Field(None, description="the latest reviewer's note")
 
 
 class CorrectionPublic(BaseModel):

@@ -406,6 +406,20 @@ def query_obligations(
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)
 
 
+def latest_notes(session: Session, ids: list[int]) -> dict[int, str]:
+    """For each task, the latest reviewer's note (the "Ghi chú" of exports)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for ob_id, text in session.execute(
+            select(Correction.obligation_id, Correction.note)
+            .where(Correction.obligation_id.in_(chunk), Correction.note.is_not(None), Correction.note != "")
+            .order_by(Correction.created_at, Correction.id)
+        ).all():
+            out[ob_id] = text
+    return out
+
+
 def due_info(
     session: Session, ids: list[int], today: date, derived: bool = False
 ) -> dict[int, tuple[date | None, date | None]]:

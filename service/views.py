@@ -143,6 +143,7 @@ def obligation_detail(
 ) -> schemas.ObligationDetail:
     fields = obligation_fields(ob, doc, due, today, soon_days, derived)
     fields["machine"] = ob.machine
+    fields["note"] = next((c.note for c in reversed(corrections) if c.note), None)
     fields["corrections"] = [
         schemas.CorrectionPublic(
             id=c.id, fields=c.fields, author=c.author, note=c.note, created_at=c.created_at

@@ -1,4 +1,5 @@
-"""CSV export: UTF-8 with BOM (Excel opens Vietnamese correctly), dates as dd/mm/yyyy in Vietnamese."""
+"""CSV export: UTF-8 with BOM (Excel opens Vietnamese correctly), dates ISO (YYYY-MM-DD), so no
+locale misreads them; text that a spreadsheet would run as a formula is neutralised (OWASP)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import csv
 import io
 from datetime import date
 
-from service.feeds.table import rows
-from service.i18n import fmt_date
+from service.feeds.table import neutralise, rows
 from service.schemas import ObligationPublic
 
 
@@ -17,5 +17,10 @@ def render(items: list[ObligationPublic], lang: str) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in body:
-        writer.writerow([fmt_date(v, lang) if isinstance(v, date) else ("" if v is None else v) for v in row])
+        writer.writerow(
+            [
+                v.isoformat() if isinstance(v, date) else ("" if v is None else neutralise(v) if isinstance(v, str) else v)
+                for v in row
+            ]
+        )
     return buf.getvalue().encode("utf-8-sig")

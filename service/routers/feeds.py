@@ -1,9 +1,10 @@
-"""Exports of the filtered obligations: CSV, XLSX, ICS (subscribable: /obligations.ics?actor=Phòng Nội vụ)."""
+"""Exports of the filtered obligations: CSV, XLSX, DOCX (the clerks' table, in the order asked for)
+and ICS (subscribable: /obligations.ics?actor=Phòng Nội vụ)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from service import store
 from service.deps import FilterDep, Reader, SessionDep, StateDep
-from service.feeds import csvfeed, ics, xlsx
+from service.feeds import csvfeed, docxfeed, ics, xlsx
 from service.i18n import lang_of, t
 from service.models import Document
 from service.routers.obligations import page_items
@@ -20,10 +21,14 @@ from service.settings import Settings
 router = APIRouter(tags=["feeds"])
 MAX_EXPORT = 100_000
 Lang = Annotated[str | None, Query(description="vi (default) or en: column names, dates, wording")]
+Sort = Annotated[
+    Literal["document", "due"], Query(description="document: each plan's own order (default); due: by due day")
+]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _items(session: SessionDep, flt: FilterDep, settings: Settings):  # type: ignore[no-untyped-def]
-    rows, _ = store.query_obligations(session, flt, limit=MAX_EXPORT, sort="due")
+def _items(session: SessionDep, flt: FilterDep, settings: Settings, sort: str = "due"):  # type: ignore[no-untyped-def]
+    rows, _ = store.query_obligations(session, flt, limit=MAX_EXPORT, sort=sort)
     return rows, page_items(session, rows, settings)
 
 
@@ -38,9 +43,9 @@ def _disposition(stem: str, ext: str, flt: FilterDep) -> dict[str, str]:
     responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 with BOM"}},
 )
 def obligations_csv(
-    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None, sort: Sort = "document"
 ) -> Response:
-    _, items = _items(session, flt, state.settings)
+    _, items = _items(session, flt, state.settings, sort)
     body = csvfeed.render(items, lang_of(lang, state.settings.lang))
     return Response(body, media_type="text/csv; charset=utf-8", headers=_disposition("nhiem-vu", "csv", flt))
 
@@ -51,16 +56,28 @@ def obligations_csv(
     responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}},
 )
 def obligations_xlsx(
-    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None, sort: Sort = "document"
 ) -> Response:
     language = lang_of(lang, state.settings.lang)
-    _, items = _items(session, flt, state.settings)
+    _, items = _items(session, flt, state.settings, sort)
     body = xlsx.render(items, language, t(language, "obligations"))
     return Response(
         body,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=_disposition("nhiem-vu", "xlsx", flt),
     )
+
+
+@router.get("/obligations.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
+def obligations_docx(
+    session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None, sort: Sort = "document"
+) -> Response:
+    """The clerks' table (STT | Nội dung nhiệm vụ | Cơ quan chủ trì | …) as a Word document."""
+    language = lang_of(lang, state.settings.lang)
+    _, items = _items(session, flt, state.settings, sort)
+    title = t(language, "tasks_doc_title") + (f": {', '.join(flt.actor)}" if flt.actor else "")
+    body = docxfeed.render(items, language, title)
+    return Response(body, media_type=DOCX, headers=_disposition("nhiem-vu", "docx", flt))
 
 
 @router.get("/obligations.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}})

@@ -22,10 +22,13 @@ def page_items(
 ) -> list[schemas.ObligationPublic]:
     today = store.now_date()
     derived = settings.derive_period_end
-    dues = store.due_info(session, [o.id for o, _ in rows], today, derived)
-    return [
-        views.obligation_public(o, d, dues.get(o.id), today, settings.due_soon_days, derived) for o, d in rows
-    ]
+    ids = [o.id for o, _ in rows]
+    dues = store.due_info(session, ids, today, derived)
+    notes = store.latest_notes(session, ids)
+    out = [views.obligation_public(o, d, dues.get(o.id), today, settings.due_soon_days, derived) for o, d in rows]
+    for item in out:
+        item.note = notes.get(item.id)
+    return out
 
 
 @router.get("/obligations", response_model=schemas.ObligationPage)
