@@ -11,16 +11,19 @@ from service.feeds.table import neutralise, rows
 from service.schemas import ObligationPublic
 
 
+def _cell(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return "" if value is None else value
+
+
 def render(items: list[ObligationPublic], lang: str) -> bytes:
     header, body = rows(items, lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in body:
-        writer.writerow(
-            [
-                v.isoformat() if isinstance(v, date) else ("" if v is None else neutralise(v) if isinstance(v, str) else v)
-                for v in row
-            ]
-        )
+        writer.writerow([_cell(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")
