@@ -53,3 +53,14 @@ def fmt_date(value: date | datetime | str | None, lang: str = "vi") -> str:
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M") if lang == "vi" else value.strftime("%Y-%m-%d %H:%M")
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
+def fmt_number(value: int | float, lang: str = "vi") -> str:
+    """A number as the language writes it (Babel): "1.234" in Vietnamese, "1,234" in English.
+
+    >>> fmt_number(1234), fmt_number(1234, "en")
+    ('1.234', '1,234')
+    """
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=lang_of(lang))

@@ -141,6 +141,9 @@ class ObligationPublic(BaseModel):
     withdrawn: bool = Field(False, description="the clause is gone from the reprocessed plan")
     done_at: datetime | None = Field(None, description="when the task was marked done")
     note: str | None = Field(None, description="the latest reviewer's note")
+    status_class: (
+        Literal["done_on_time", "done_late", "in_progress_on_time", "overdue", "not_due", "no_deadline"] | None
+    ) = Field(None, description="the report class (QĐ 42/2014/QĐ-TTg); null when not applicable")
 
 
 class CorrectionPublic(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import dues, schemas, store
+from service import dues, reports, schemas, store
 from service.models import Correction, Document, Job, Obligation
 
 
@@ -112,6 +112,7 @@ def obligation_fields(
         "uid": ob.uid,
         "withdrawn": ob.withdrawn_at is not None,
         "done_at": ob.done_at,
+        "status_class": reports.status_class(ob.status, ob.done_at, next_due, last_due, today),
     }
     if doc is not None:
         fields["document_number"], fields["document_title"] = doc.number, doc.title

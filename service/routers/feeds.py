@@ -4,15 +4,16 @@ and ICS (subscribable: /obligations.ics?actor=Phòng Nội vụ)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
-from service import store
+from service import reports, store
 from service.deps import FilterDep, Reader, SessionDep, StateDep
 from service.feeds import csvfeed, docxfeed, ics, xlsx
+from service.feeds import report as report_feed
 from service.i18n import lang_of, t
 from service.models import Document
 from service.routers.obligations import page_items
@@ -24,6 +25,7 @@ Lang = Annotated[str | None, Query(description="vi (default) or en: column names
 Sort = Annotated[
     Literal["document", "due"], Query(description="document: each plan's own order (default); due: by due day")
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -99,3 +101,40 @@ def obligations_ics(
     return Response(
         body, media_type="text/calendar; charset=utf-8", headers=_disposition("nhiem-vu", "ics", flt)
     )
+
+
+def status_report(session: SessionDep, flt: FilterDep, settings: Settings) -> reports.StatusReport:
+    """The filtered tasks (each plan's order), classified and grouped."""
+    rows, items = _items(session, flt, settings, "document")
+    today = store.now_date()
+    dues = store.due_info(session, [o.id for o, _ in rows], today, settings.derive_period_end)
+    return reports.build(items, dues, today)
+
+
+@router.get("/reports/status", tags=["reports"])
+def report_json(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader) -> dict[str, Any]:
+    """Tasks by class (hoàn thành đúng hạn / quá hạn, đang thực hiện trong hạn, quá hạn chưa hoàn thành,
+    chưa đến hạn, không có thời hạn): overall, per lead body and per plan, counts and task ids."""
+    return status_report(session, flt, state.settings).as_dict()
+
+
+@router.get("/reports/status.xlsx", tags=["reports"], response_class=Response,
+            responses={200: {"content": {XLSX: {}}}})
+def report_xlsx(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None) -> Response:
+    language = lang_of(lang, state.settings.lang)
+    report = status_report(session, flt, state.settings)
+    body = report_feed.render_xlsx(report, language, _report_title(language, flt))
+    return Response(body, media_type=XLSX, headers=_disposition("bao-cao-nhiem-vu", "xlsx", flt))
+
+
+@router.get("/reports/status.docx", tags=["reports"], response_class=Response,
+            responses={200: {"content": {DOCX: {}}}})
+def report_docx(session: SessionDep, state: StateDep, flt: FilterDep, _: Reader, lang: Lang = None) -> Response:
+    language = lang_of(lang, state.settings.lang)
+    report = status_report(session, flt, state.settings)
+    body = report_feed.render_docx(report, language, _report_title(language, flt))
+    return Response(body, media_type=DOCX, headers=_disposition("bao-cao-nhiem-vu", "docx", flt))
+
+
+def _report_title(lang: str, flt: FilterDep) -> str:
+    return t(lang, "report_title") + (f" — {', '.join(flt.actor)}" if flt.actor else "")

@@ -125,6 +125,9 @@ def _convert(path: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice not installed")
+    program = Path(soffice).resolve().parent
+    if path.suffix == ".xlsx" and not any(program.glob("libsclo.so*")):
+        pytest.skip("LibreOffice Calc not installed (apt-get install libreoffice-calc-nogui)")
     profile = path.parent / "lo-profile"
     done = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
