@@ -137,3 +137,12 @@ def _convert(path: Path) -> Path:
     pdf = path.with_suffix(".pdf")
     assert done.returncode == 0 and pdf.exists() and pdf.stat().st_size > 1000, done.stderr
     return pdf
+
+
+def test_unnumbered_plan_shows_its_title(api: Api) -> None:
+    from fixtures import PLAN_TEXT
+
+    api.upload(PLAN_TEXT.replace("Số: 25/KH-UBND", "Số: /KH-UBND"))
+    html = api.client.get("/web/tasks").text
+    assert "Công tác cải cách hành chính năm 2024" in html
+    assert {row["Văn bản giao"] for row in _csv(api)} == {"Công tác cải cách hành chính năm 2024"}
