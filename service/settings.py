@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     webhook_timeout_s: float = 10.0
     lang: Literal["vi", "en"] = "vi"  # default language of the web page and exports
     due_soon_days: int = 14
+    # Off by default: a recurrence with no day ("hằng quý") is due on its period's last day.
+    # Such days are an office convention, not the text: marked "derived" wherever shown.
+    derive_period_end: bool = False
 
     @property
     def auth_enabled(self) -> bool:

@@ -114,7 +114,9 @@ def get_tasklist(
     """The document as a ``plan-obligations/1`` task list (corrections applied unless machine=true)."""
     doc = _get(session, doc_id)
     obs = session.scalars(
-        select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+        select(Obligation)
+        .where(Obligation.document_id == doc.id, Obligation.withdrawn_at.is_(None))
+        .order_by(Obligation.seq)
     ).all()
     return {
         "schema": "plan-obligations/1",
