@@ -2,7 +2,8 @@
 
 A day is given when its day of month is written ("30/12", "ngày 15 hằng tháng"), its
 weekday is written ("thứ Sáu hằng tuần"), or it is the last day of a period the text
-names (month "tháng 6/2025", quarter "Quý II", year "năm 2025").
+names (month "tháng 6/2025", quarter "Quý II", year "năm 2025"), or the year that a heading or a
+one-year plan fixes for "trong năm" (recorded in the deadline's ``year``).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ def day_given(day: date, text: str, deadline: dict[str, Any]) -> bool:
         return True
     if day.month % 3 == 0 and (day.month // 3) in _quarters(text):
         return True
-    return day.month == 12 and day.year in numbers
+    if day.month == 12 and day.year in numbers:
+        return True
+    # "Thường xuyên trong năm" under "NHIỆM VỤ TRỌNG TÂM NĂM 2026", or in a one-year plan: the year is
+    # fixed by the heading or the plan's period (GUIDELINES), and the extraction records it as its own.
+    return day.month == 12 and deadline.get("year") == day.year and "nam" in folded
 
 
 def undue_days(task_list: dict[str, Any], today: date) -> tuple[int, list[tuple[str, str, str]]]:
