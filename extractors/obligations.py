@@ -150,6 +150,7 @@ class _Builder:
                  plan_year: int | None = None, addressees: list[str] | None = None) -> None:
         self.addressees = [canonical_body(expand_abbreviations(a, abbreviations)) for a in addressees or []]
         self.doc = doc
+        self._criteria_cache: dict[int, list[tuple[Node, dict[str, Any]]]] = {}
         self.plan_year = plan_year
         self.text = doc.text
         self.lay = lay
@@ -439,17 +440,26 @@ class _Builder:
         for _ in range(2):
             if level is None or level.parent is None:
                 break
-            for sib in level.parent.children:
-                if sib is level:
-                    continue
-                t = self.node_text(sib)
-                if section_role(t) == "criteria" and fold(t).startswith(("tieu chi", "tieu chuan")) \
-                        or _CRITERIA_LABEL.match(t):
-                    out.append({"text": t[:160], "metric": None, "op": None, "value": None})
+            out = [dict(c) for sib, c in self._criteria_blocks(level.parent) if sib is not level]
             if out:
                 return out
             level = level.parent
         return out
+
+    def _criteria_blocks(self, parent: Node) -> list[tuple[Node, dict[str, Any]]]:
+        """The children of ``parent`` that state criteria, found once per parent (a list of N items
+        would otherwise read its N siblings N times)."""
+        cached = self._criteria_cache.get(id(parent))
+        if cached is None:
+            cached = []
+            for sib in parent.children:
+                t = self.node_text(sib)
+                if _CRITERIA_LABEL.match(t) or (t[:12].lower().startswith(("tiêu chí", "tiêu chuẩn", "tieu chi"))
+                                                 or fold(t[:20]).startswith(("tieu chi", "tieu chuan"))) \
+                        and section_role(t) == "criteria":
+                    cached.append((sib, {"text": t[:160], "metric": None, "op": None, "value": None}))
+            self._criteria_cache[id(parent)] = cached
+        return cached
 
     # -- labelled task blocks and task tables ---------------------------------------------------
     def task_block(self, node: Node, ctx: _Context) -> bool:
