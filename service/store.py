@@ -66,6 +66,7 @@ def fill_metadata(doc: Document, meta: dict[str, Any], sections: list[Any]) -> N
     period = meta.get("period") if isinstance(meta.get("period"), dict) else None
     doc.text = meta.get("text") or ""
     doc.meta = {k: v for k, v in meta.items() if k != "text"}
+    doc.warnings = [str(w) for w in meta.get("warnings") or []]  # pages without text, OCR limits …
     doc.sections = sections or []
     doc.doc_type = meta.get("doc_type")
     doc.number = meta.get("number")
@@ -172,6 +173,8 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
     Returns the ids of the document's current (not withdrawn) tasks, in the plan's order.
     """
     fill_metadata(doc, tasklist.get("document") or {}, tasklist.get("sections") or [])
+    # measures (context items that are not tasks) travel with the document's metadata for the page
+    doc.meta = {**(doc.meta or {}), "measures": [m for m in tasklist.get("measures") or [] if isinstance(m, dict)]}
     machine_obs = [o for o in tasklist.get("obligations") or [] if isinstance(o, dict)]
     existing = (
         list(session.scalars(select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.id)))

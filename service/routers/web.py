@@ -148,7 +148,7 @@ def highlight_segments(text: str, spans: list[tuple[int, int, int]]) -> list[tup
 
 
 @router.get("/web/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
+def document_page(doc_id: int, p: PageDep, session: SessionDep, order: str = "document") -> Response:
     doc = session.get(Document, doc_id)
     if doc is None:
         missing = p.render("message.html", message=t(p.lang, "not_found"))
@@ -164,7 +164,12 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
     ]
     items = page_items(session, rows, p.state.settings)
     segments = highlight_segments(doc.text, [(i.span[0], i.span[1], i.id) for i in items if len(i.span) == 2])
+    if order == "review":  # the reviewer's list: least sure first (confidence ranks the errors first)
+        items = sorted(items, key=lambda i: 1.0 if i.confidence is None else i.confidence)
     detail = views.document_detail(session, doc, with_text=False)
+    measures = [m for m in (doc.meta or {}).get("measures") or [] if isinstance(m, dict)]
+    ocr_pages = [pg for pg in (doc.meta or {}).get("pages") or []
+                 if isinstance(pg, dict) and pg.get("ocr")]
     return _remember_lang(
         p.render(
             "document.html",
@@ -173,6 +178,9 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
             segments=segments,
             statuses=STATUSES,
             recurrences=RECURRENCES,
+            order="review" if order == "review" else "document",
+            measures=measures,
+            ocr_pages=ocr_pages,
         ),
         p,
     )

@@ -96,3 +96,25 @@ def test_upload_highlight_correct_and_download_ics(browser: object, server: str,
     assert todos and any("RRULE" in t for t in todos)
     assert all("Phòng Nội vụ" in str(t["summary"]) for t in todos)
     page.close()
+
+
+def test_review_order_lists_the_least_sure_tasks_first(browser: object, server: str) -> None:
+    """Upload a plan, click "Ít chắc chắn trước": the cards come by rising confidence, each with its badge."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.set_input_files("#upload-file", str(ROOT / "samples" / "000_0faab479b5cd0ffe.txt"))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url("**/web/documents/*", timeout=30_000)
+    in_plan = page.locator("article.obligation").evaluate_all("els => els.map(e => e.dataset.id)")
+    with page.expect_navigation():
+        page.click("#order-review")
+    badges = page.locator("article.obligation .badge.confidence").all_inner_texts()
+    values = [float(b.split()[-1].replace(",", ".")) for b in badges]
+    assert len(values) == len(in_plan) > 1
+    assert values == sorted(values) and values != sorted(values, reverse=True)
+    reviewed = page.locator("article.obligation").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert sorted(reviewed) == sorted(in_plan)
+    with page.expect_navigation():
+        page.click("#order-document")
+    assert page.locator("article.obligation").evaluate_all("els => els.map(e => e.dataset.id)") == in_plan
+    page.close()
