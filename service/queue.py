@@ -66,7 +66,10 @@ def ensure_schema(engine: Engine) -> bool:
 
 def make_app(settings: Settings, *, worker: bool) -> procrastinate.App:
     """A Procrastinate app on the store's database (async pool for a worker, sync for the web)."""
-    import procrastinate
+    try:
+        import procrastinate
+    except ImportError as exc:  # an optional extra: the embedded default needs no queue engine
+        raise RuntimeError("KEHOACH_QUEUE=procrastinate needs the queue extra: pip install 'kehoach[queue]'") from exc
 
     connector: Any
     if worker:
