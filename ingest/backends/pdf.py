@@ -60,8 +60,9 @@ _ROW_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[a-zđ]\))$")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[ivx]{1,4})$")
 _SOFT_HYPHEN = "\ufffe"
 _CODE_HYPHEN = re.compile(r"(?:^|\s)[\w/.]*[\dA-ZĐ]-$")  # a symbol cut after its hyphen: "30/CT-"
-_VV = re.compile(r"^V/v\b")
+_VV = re.compile(r"^V\s?[/Wl|I\\]\s?v\b")  # "V/v", and what OCR makes of it ("VWv", "Vlv")
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M)\.|^(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ)\b")
+_ADDRESSED = re.compile(r"^kinh\s*gui\b")  # folded "Kính gửi"
 _DASH_ITEM = re.compile(r"^[-–+•]\s")  # "- Sở Tài chính;": a bulleted item
 _ITEM_END = re.compile(r"[.;]$")
 # OCR spacing inside dates and document numbers: "22/ 12/ 2011", "275 /STTTT-CNTT"
@@ -371,7 +372,46 @@ def _ruled(edges: list[dict[str, Any]]) -> bool:
 Table = tuple[tuple[float, float, float, float], list[list[str]]]  # (x0, top, x1, bottom), rows
 
 
-def _grid_tables(edges: list[dict[str, Any]], words: list[Word]) -> list[Table]:
+def _image_rules(image: Any, points_per_pixel: float) -> list[dict[str, Any]]:
+    """Table rules seen on a scanned page: long thin dark runs, as pdfplumber-style edges in points.
+
+    The image is halved, dark is below grey 128; a horizontal rule is a row with a run of dark
+    pixels over 12 % of the width, a vertical one a column with a run over 4 % of the height;
+    neighbouring rows (columns) make one rule, extended over all their runs.
+    """
+    import numpy as np
+
+    small = image.reduce(2) if min(image.size) > 800 else image
+    factor = points_per_pixel * image.width / small.width
+    dark = np.asarray(small.convert("L")) < 128
+    edges: list[dict[str, Any]] = []
+    for axis, share in ((1, 0.12), (0, 0.04)):
+        grid = dark if axis == 1 else dark.T
+        length = max(8, int(grid.shape[1] * share))
+        sums = np.concatenate([np.zeros((grid.shape[0], 1), dtype=np.int32), np.cumsum(grid, axis=1, dtype=np.int32)],
+                              axis=1)
+        full = (sums[:, length:] - sums[:, :-length]) == length
+        rows = np.flatnonzero(full.any(axis=1))
+        groups: list[list[int]] = []
+        for r in rows:
+            if groups and r - groups[-1][-1] <= 2:
+                groups[-1].append(int(r))
+            else:
+                groups.append([int(r)])
+        for g in groups:
+            starts = np.flatnonzero(full[g].any(axis=0))
+            lo, hi = float(starts.min()), float(starts.max() + length)
+            at = (g[0] + g[-1]) / 2 * factor
+            if axis == 1:
+                edges.append({"x0": lo * factor, "x1": hi * factor, "top": at, "bottom": at,
+                              "width": (hi - lo) * factor, "height": 0, "orientation": "h", "object_type": "line"})
+            else:
+                edges.append({"x0": at, "x1": at, "top": lo * factor, "bottom": hi * factor, "width": 0,
+                              "height": (hi - lo) * factor, "orientation": "v", "object_type": "line"})
+    return edges
+
+
+def _grid_tables(edges: list[dict[str, Any]], words: list[Word], *, ocr: bool = False) -> list[Table]:
     """Ruled tables from the page's border lines, cells filled with the page's own words.
 
     The grid is found with pdfplumber's edge → intersection → cell → table functions fed
@@ -379,8 +419,9 @@ def _grid_tables(edges: list[dict[str, Any]], words: list[Word]) -> list[Table]:
     """
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    merged = merge_edges(edges, 3, 3, 3, 3)
-    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    snap = 5 if ocr else 3  # a scan's rules are skewed and thick
+    merged = merge_edges(edges, snap, snap, snap, snap)
+    cells = intersections_to_cells(edges_to_intersections(merged, snap, snap))
     out: list[Table] = []
     for table in cells_to_tables(cells):
         xs = sorted({round(c[0], 1) for c in table})
@@ -713,23 +754,32 @@ def _read_pages(pdf: Any, progress: Progress | None, data: bytes | None = None) 
     if need_ocr:
         limits = OcrLimits.from_env()
 
+        image_rules: dict[int, list[dict[str, Any]]] = {}
+
         def render(i: int) -> Any:
             page = pdf[i]
             try:
                 w, h = page.get_size()
-                return page.render(scale=render_scale(w, h, OCR_DPI, limits.max_pixels), grayscale=True).to_pil()
+                image = page.render(scale=render_scale(w, h, OCR_DPI, limits.max_pixels), grayscale=True).to_pil()
             finally:
                 page.close()
+            image_rules[i] = _image_rules(image, w / image.width if image.width else 1.0)
+            return image
 
         results = ocr_pages(render, sorted(need_ocr), progress=progress, limits=limits)
         for i, result in results.items():
             page = pages[i]
             scale = page.width / result.width if result.width else 72 / OCR_DPI
-            lines = _group_lines(_ocr_words(result, scale))
+            words = _ocr_words(result, scale)
+            edges = image_rules.get(i, [])
+            page.tables = []
+            if _ruled(edges):  # a ruled table on the scan: its words are cells, not lines of text
+                page.tables = [t for t in _grid_tables(edges, words, ocr=True) if len(t[1][0]) >= 3]
+                words = [w for w in words if not any(_inside(w, box) for box, _ in page.tables)]
+            lines = _group_lines(words)
             if page.number == 1:
                 lines = _drop_received_stamp(lines, page.height)
             page.lines = _drop_junk_lines(lines)
-            page.tables = []
             page.ocr = True
             page.confidence = result.confidence if page.lines else None  # nothing read: unknown
     for p in pages:
@@ -763,10 +813,21 @@ def _fix_legacy(pages: list[PageLines]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosingWord:
+    canonical: str
+    letters: str
+    max_edits: int
+    bullet: bool = False
+    before: str | None = None  # a word that must follow ("VT" after "Lưu:")
+
+
+@dataclass(frozen=True, slots=True)
 class Furniture:
     gazette_header: re.Pattern[str]
     gazette_sections: frozenset[str]
     label_start: re.Pattern[str]
+    closing_words: tuple[ClosingWord, ...] = ()
+    signer_prefix: re.Pattern[str] | None = None
 
 
 @cache
@@ -778,8 +839,53 @@ def furniture() -> Furniture:
 
     data = yaml.safe_load(resources.files("ingest").joinpath("data/furniture.yaml").read_text(encoding="utf-8"))
     starts = "|".join(re.escape(s) for s in data["signature_label_starts"])
+    prefixes = "|".join(re.escape(s) for s in data["signer_prefixes"])
     return Furniture(re.compile(data["gazette_header"]), frozenset(data["gazette_sections"]),
-                     re.compile(rf"^(?:{starts})\b"))
+                     re.compile(rf"^(?:{starts})\b"),
+                     tuple(ClosingWord(**w) for w in data["ocr_closing_words"]),
+                     re.compile(rf"^({prefixes})(?:\s*[.,:;·]\s*|\s+)(?=[A-ZĐÀ-Ỹ]{{2}})"))
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (small strings)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def repair_ocr_closing(text: str) -> str:
+    """A closing line OCR broke, written as printed: "Nơi nhân :" → "Nơi nhận:", "- Lam: VT." → "- Lưu: VT.",
+    "KT, CHỦ TỊCH" → "KT. CHỦ TỊCH"; other lines unchanged.
+
+    >>> repair_ocr_closing("Noi nhặn :"), repair_ocr_closing("- Lam: VT."), repair_ocr_closing("TM UY BAN NHAN DAN")
+    ('Nơi nhận:', '- Lưu: VT.', 'TM. UY BAN NHAN DAN')
+    >>> repair_ocr_closing("- Như trén;"), repair_ocr_closing("Nói chung, các đơn vị")
+    ('- Như trên;', 'Nói chung, các đơn vị')
+    """
+    f = furniture()
+    for word in f.closing_words:
+        m = re.match(r"^([-–•]\s*)?([^\s:;.,]+(?:\s+[^\s:;.,]+)?)\s*([:;.,]?)\s*", text)
+        if not m or bool(m.group(1)) != word.bullet:
+            continue
+        letters = re.sub(r"[^a-z]", "", fold(m.group(2)))
+        rest = text[m.end():]
+        if len(letters) < len(word.letters) - 1 or _edits(letters, word.letters) > word.max_edits:
+            continue
+        if word.before and not rest.startswith(word.before):
+            continue
+        if word.letters != "luu" and not m.group(3) and rest:
+            continue  # "Nơi nhận" / "Như trên" end in ":" or ";" or end the line
+        canonical = word.canonical
+        return f"{canonical} {rest}".strip() if rest else canonical
+    if f.signer_prefix is not None:
+        m = f.signer_prefix.match(text)
+        if m:
+            return f"{m.group(1)}. {text[m.end():]}"
+    return text
 
 
 def _take_signature_labels(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -852,7 +958,7 @@ def normalize_ocr_text(text: str) -> str:
     >>> normalize_ocr_text("trước ngày 22/ 12/ 2011, ngày 30 /12/2011; Số: 275 /STTTT-CNTT")
     'trước ngày 22/12/2011, ngày 30/12/2011; Số: 275/STTTT-CNTT'
     """
-    return _OCR_NUMBER.sub(r"\1/", _OCR_DATE.sub(r"\1/\2/\3", text))
+    return _VV.sub("V/v", _OCR_NUMBER.sub(r"\1/", _OCR_DATE.sub(r"\1/\2/\3", text)))
 
 
 def _stamp_mark(words: list[Word]) -> int:
@@ -946,14 +1052,19 @@ def _garbage(line: Line) -> bool:
     return bool(confs) and statistics.fmean(confs) < MIN_OCR_LINE_CONF
 
 
+def _speck(seg: list[Word]) -> bool:
+    """A lone mark of one or two characters apart from the line's text (a seal's edge, a pen stroke: "W")."""
+    return len(seg) == 1 and len(seg[0].text) <= 2 and not seg[0].text.isdigit()
+
+
 def _drop_junk_lines(lines: list[Line]) -> list[Line]:
-    """OCR lines without blank-form leaders ("Đơn vị: ……", "| | |") and low-confidence noise."""
+    """OCR lines without blank-form leaders ("Đơn vị: ……", "| | |"), lone specks and low-confidence noise."""
     out: list[Line] = []
     for ln in lines:
         if _garbage(ln):
             continue
         segs = _segments(ln, 2 * ln.size)
-        keep = [w for seg in segs if not _fill_only(seg) for w in seg]
+        keep = [w for seg in segs if not _fill_only(seg) and not (len(segs) > 1 and _speck(seg)) for w in seg]
         if len(keep) == len(ln.words):
             out.append(ln)
         elif keep:
@@ -1170,7 +1281,7 @@ class Para:
             else:
                 out = f"{out} {text}" if out else text
         out = out.replace(_SOFT_HYPHEN, "-")
-        return normalize_ocr_text(out) if self.ocr else out
+        return repair_ocr_closing(normalize_ocr_text(out)) if self.ocr else out
 
 
 def _column_lines(lines: list[Line], split: float, gap: float) -> tuple[list[Line], list[Line]]:
@@ -1264,19 +1375,75 @@ def _header_zone(lines: list[Line], geo: Geometry) -> tuple[int, float] | None:
         text = ln.text()
         if _VV.match(text):
             subject = True
-        elif not subject:
+        elif not subject or _ADDRESSED.match(fold(text)):  # "Kính gửi:" opens the body, under the subject
             break
         end += 1
     return end, split
 
 
-def _signature_start(lines: list[Line], geo: Geometry) -> int | None:
-    """Index of the first line of the closing block ("Nơi nhận:" | signer), if on this page."""
+def _table_like(line: Line, geo: Geometry) -> bool:
+    """An OCR'd line that reads as a table row: "|" rules between cells, three cells or more, or mostly figures."""
+    text = line.text()
+    if text.count("|") >= 2 or len(_segments(line, 1.5 * geo.size)) >= 3:
+        return True
+    tokens = text.split()
+    figures = sum(1 for t in tokens if re.fullmatch(r"[\d.,/%()-]+", t) and any(c.isdigit() for c in t))
+    return figures >= 3 and figures * 2 >= len(tokens)
+
+
+def _ocr_table_runs(lines: list[Line], geo: Geometry, least: int = 4) -> dict[int, int]:
+    """{first: end} of runs of OCR'd lines that form a table: ``least`` row-like lines or more.
+
+    Between row-like lines a run takes one other line, or up to five short ones (the scraps OCR
+    makes of a table's narrow cells: "3", "G", "làm đồ gốm").
+    """
+    flags = [_table_like(ln, geo) for ln in lines]
+    short = [len(ln.text()) < 30 for ln in lines]
+    runs: dict[int, int] = {}
+    k = 0
+    while k < len(flags):
+        if not flags[k]:
+            k += 1
+            continue
+        end, count, j = k + 1, 1, k + 1
+        while j < len(flags):
+            if flags[j]:
+                count += 1
+                j += 1
+                end = j
+                continue
+            gap = j
+            while gap < len(flags) and not flags[gap] and gap - j < 5 and (short[gap] or gap == j):
+                gap += 1
+            if gap < len(flags) and flags[gap] and (gap - j == 1 or all(short[j:gap])):
+                j = gap
+                continue
+            break
+        if count >= least:
+            runs[k] = end
+        k = end
+    return runs
+
+
+def _ocr_cells(line: Line, geo: Geometry) -> list[str]:
+    """An OCR'd table line cut into cells at its "|" rules, or else at its wide gaps."""
+    text = normalize_ocr_text(line.text())
+    if text.count("|") >= 2:
+        return [c.strip() for c in text.split("|")]
+    return [" ".join(w.text for w in seg) for seg in _segments(line, 1.5 * geo.size)]
+
+
+def _signature_start(lines: list[Line], geo: Geometry, ocr: bool = False) -> int | None:
+    """Index of the first line of the closing block ("Nơi nhận:" | signer), if on this page.
+
+    On an OCR'd page "Nơi nhận" is matched as :func:`repair_ocr_closing` reads it ("Noi nhặn :").
+    """
+    def opens(text: str) -> bool:
+        return fold(repair_ocr_closing(text) if ocr else text).startswith("noi nhan")
+
     for i, ln in enumerate(lines):
         segments = _segments(ln, 2.5 * geo.size)
-        if fold(ln.text()).startswith("noi nhan") or any(
-            fold(" ".join(w.text for w in seg)).startswith("noi nhan") for seg in segments
-        ):
+        if opens(ln.text()) or any(opens(" ".join(w.text for w in seg)) for seg in segments):
             start = i
             while start > 0 and i - start < 3 and lines[start - 1].x0 > geo.mid - geo.size \
                     and _SIGNER.match(lines[start - 1].text()):
@@ -1313,11 +1480,22 @@ def _page_paragraphs(page: PageLines, body_size: float, first_page: bool,
             paras += _column_paragraphs(left, page.number, page.ocr)
             paras += _column_paragraphs(right, page.number, page.ocr)
             i = end
-    sig = _signature_start(body, geo)
+    sig = _signature_start(body, geo, page.ocr)
     stop = sig if sig is not None and sig >= i else len(body)
     current: Para | None = None
     tables = sorted(page.tables, key=lambda t: t[0][1])
-    for ln in body[i:stop]:
+    runs = _ocr_table_runs(body[i:stop], geo) if page.ocr else {}
+    skip = 0
+    for k, ln in enumerate(body[i:stop]):
+        if skip:
+            skip -= 1
+            continue
+        if k in runs:  # a table read by OCR: its lines are rows, not paragraphs
+            rows = [_ocr_cells(row, geo) for row in body[i + k : i + runs[k]]]
+            width = max(len(r) for r in rows)
+            paras.append(Para([], page.number, table=[r + [""] * (width - len(r)) for r in rows], ocr=True))
+            skip, current = runs[k] - k - 1, None
+            continue
         while tables and tables[0][0][1] < ln.top:
             paras.append(Para([], page.number, table=tables.pop(0)[1], ocr=page.ocr))
             current = None
