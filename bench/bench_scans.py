@@ -46,7 +46,7 @@ def _expected(row: dict[str, str] | None) -> dict[str, str | None]:
     notes = row.get("notes", "")
     number = row.get("doc_number", "").strip()
     number = None if not number or "blank" in number else number.split(" ")[0]
-    hand = re.search(r"number '\d+'( and day '?\d*'?)? handwritten", notes)
+    hand = re.search(r"number '\d+'( and day(?: '\d+')?)? handwritten", notes)
     if number and hand:
         number = "∅" + re.sub(r"^\d+[-/]", "", number)  # unreadable by design: the symbol alone
     m = DATED.search(notes)
