@@ -54,7 +54,11 @@ def main() -> int:
     print(f"ingest {ingest_s:.3f} s   first extract (cold, loads data) {cold:.3f} s")
     print(f"warm extract: best {best:.3f} s  median {median:.3f} s  -> {chars / best:,.0f} chars/s")
     if not args.no_peer:
-        from underthesea import word_tokenize
+        try:
+            from underthesea import word_tokenize
+        except ImportError:
+            print("peer skipped: underthesea is an optional extra (pip install -e '.[nlp]')")
+            return 0
 
         word_tokenize("khởi động")
         peer = timed(lambda: [word_tokenize(d.text) for d in docs], max(1, args.repeat // 2))

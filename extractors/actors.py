@@ -65,6 +65,7 @@ class Subject:
     modality: str | None = None
     heading_like: bool = False  # the clause is nothing but the actor list ("3. Phòng Nội vụ")
     end: int = 0  # where the actor list ends in the clause
+    directed: list[ActorSpan] = field(default_factory=list)  # "X chỉ đạo Y …": Y, who does the items below
 
 
 class _Phrases:
@@ -102,6 +103,10 @@ class _Tables:
     verbs: _Phrases
     admin: frozenset[str]
     admin_phrases: _Phrases
+    bodies: _Phrases
+    titles: _Phrases
+    agents: _Phrases
+    joined: _Phrases
 
 
 @cache
@@ -120,6 +125,10 @@ def _tables() -> _Tables:
         verbs=_Phrases(lx.verbs),
         admin=lx.admin_units,
         admin_phrases=_Phrases(sorted(lx.admin_units)),
+        bodies=_Phrases(lx.bodies),
+        titles=_Phrases(lx.person_titles),
+        agents=_Phrases(lx.agent_markers),
+        joined=_Phrases(lx.joined_groups),
     )
 
 
@@ -153,13 +162,18 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
             return None
         h = tb.heads.match(tokens, j)
         if h and (tokens[j].capitalized or (lower_head and j + h < len(tokens) and tokens[j + h].capitalized)):
-            j += h
+            body = tb.bodies.match(tokens, j)  # a known body's whole name: "Trung tâm Dịch vụ sự nghiệp công"
+            j += max(h, body)
+            if body >= h and body:
+                return _continue_name(tokens, j, i, only_admin=True), False
             if (h == 1 and j < n and tokens[j].text == "," and tb.groups.match(tokens, j - 1) == 1
                     and tb.basic_groups.match(tokens, j + 1)):
                 return j, True  # "Sở, ban, ngành": a bare head opening a list of groups
         elif bare_group and (g := tb.groups.match(tokens, j)):
             j += g
             generic = True
+            if tb.titles.match(tokens, i) == g and (g2 := tb.groups.match(tokens, j)):
+                j += g2  # "thủ trưởng cơ quan, đơn vị": a title and the bodies it heads
         else:
             return None
     named_part = any(tokens[k].capitalized for k in range(i + 1, j))  # "Các Khối thi đua"
@@ -169,13 +183,15 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
 _LINKS = frozenset("thuộc của trong trên tại".split())
 
 
-def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = False) -> int:
+def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = False,
+                   only_admin: bool = False) -> int:
     """Extend a name through its words until the action, a stop word or punctuation.
 
     A named body goes on through capitalised words and the lower-case syllables that follow them
     ("Sở Y tế", "Hội Cựu chiến binh"); a group ("các cơ quan, đơn vị") only through known modifiers
     ("liên quan", "trực thuộc", "trên địa bàn huyện", "các cấp"), so an unknown word ends it: in
-    Vietnamese the action follows the subject.
+    Vietnamese the action follows the subject. After a known body's whole name (``only_admin``) a
+    quantifier goes on only into places ("… sự nghiệp công các xã, phường"), not into other bodies.
     """
     tb = _tables()
     n = len(tokens)
@@ -209,7 +225,7 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
             continue
         q = tb.quantifiers.match(tokens, j)
         if q:
-            g = tb.groups.match(tokens, j + q)
+            g = 0 if only_admin else tb.groups.match(tokens, j + q)
             adm = tb.admin_phrases.match(tokens, j + q)
             if g or adm:
                 j += q + max(g, adm)
@@ -252,14 +268,14 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
     return j
 
 
-def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = False
+def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = False, bare_first: bool = False
                     ) -> tuple[list[tuple[int, int, bool]], int]:
     """Read "A, B; C và D" at ``tokens[i]``: [(first token, end token, generic)], end index.
 
     ``first_lower`` accepts a head in lower case ("giao phòng Quản lý …"), as written after a directive.
     """
     tb = _tables()
-    first = scan_actor(tokens, i, lower_head=first_lower)
+    first = scan_actor(tokens, i, lower_head=first_lower, bare_group=bare_first)
     if first is None:
         return [], i
     actors: list[tuple[int, int, bool]] = [(i, first[0], first[1])]
@@ -276,6 +292,13 @@ def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = Fals
             continue
         if t.text == ",":
             nxt = j + 1
+            t2 = tb.titles.match(tokens, nxt)
+            if t2 and tb.titles.match(tokens, lo) == hi - lo:
+                # "Giám đốc, Thủ trưởng các sở, ban, ngành": two titles sharing what follows
+                end = _continue_name(tokens, nxt + t2, nxt)
+                actors[-1] = (lo, end, generic)
+                j = end
+                continue
             b = tb.basic_groups.match(tokens, nxt)
             lower = nxt < n and not tokens[nxt].capitalized
             ends_group = tokens[hi - 1].low in tb.admin or any(
@@ -315,12 +338,24 @@ def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = Fals
             actors.append((nxt, nxt_actor[0], nxt_actor[1]))
             j = nxt_actor[0]
             continue
+        if t.low == "và" and generic and j + 1 < n and not tokens[j + 1].capitalized \
+                and not tb.quantifiers.match(tokens, j + 1) and (g := tb.joined.match(tokens, j + 1)):
+            # "các cơ quan, đơn vị và địa phương": one group sharing its quantifier
+            end = _continue_name(tokens, j + 1 + g, j + 1, True)
+            actors[-1] = (lo, end, generic)
+            j = end
+            continue
         if t.text == ";" or t.low in ("và", "hoặc", "cùng"):
             nxt_actor = scan_actor(tokens, j + 1, bare_group=t.low != "cùng")
             if nxt_actor is None:
                 break
             actors.append((j + 1, nxt_actor[0], nxt_actor[1]))
             j = nxt_actor[0]
+            continue
+        if t.text == ":" and (names_end := _place_names(tokens, j + 1, lo, hi)):
+            # "Chủ tịch Ủy ban nhân dân các huyện: Hoa Lư, Nho Quan, Yên Mô", "Giám đốc các Sở: Tư pháp, Y tế"
+            actors[-1] = (lo, names_end, generic)
+            j = names_end
             continue
         if t.text == ":" and generic:  # "các đơn vị: Phòng A, Phòng B, … giới thiệu"
             sub, end = read_actor_list(tokens, j + 1)
@@ -330,6 +365,35 @@ def read_actor_list(tokens: Sequence[Token], i: int, *, first_lower: bool = Fals
                 continue
         break
     return actors, j
+
+
+def _place_names(tokens: Sequence[Token], k: int, lo: int, hi: int) -> int:
+    """End of the names listed after "các huyện:" / "các Sở:" (0 when the actor does not end so).
+
+    Each name starts with a capitalised word that opens no actor and runs up to four words;
+    names are joined by "," or "và" and the list stops before anything else.
+    """
+    tb = _tables()
+    n = len(tokens)
+    plural = hi - lo >= 2 and tb.quantifiers.match(tokens, hi - 2) == 1 and (
+        tokens[hi - 1].low in tb.admin or tb.groups.match(tokens, hi - 1) == 1)
+    if not plural:
+        return 0
+    end = 0
+    while k < n and tokens[k].is_word and tokens[k].capitalized and not tb.heads.match(tokens, k) \
+            and not tb.quantifiers.match(tokens, k):
+        m = k + 1
+        while m < n and m - k < 4 and tokens[m].is_word and tokens[m].low != "và" \
+                and not tb.verbs.match(tokens, m) and not tb.stops.match(tokens, m):
+            m += 1
+        if m < n and tokens[m].is_word and tokens[m].low != "và":
+            break  # not a name that ends at a separator: keep the names read so far
+        end = m
+        if m + 1 < n and (tokens[m].text == "," or tokens[m].low == "và"):
+            k = m + 1
+            continue
+        break
+    return end
 
 
 def _spans(text: str, tokens: Sequence[Token], found: list[tuple[int, int, bool]]) -> list[ActorSpan]:
@@ -422,8 +486,22 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
     if m:
         inner = find_subject(clause[m.end():])
         if inner.actors and inner.heading_like:
-            return Subject([ActorSpan(a.start + m.end(), a.end + m.end(), a.text, a.generic) for a in inner.actors],
-                           inner.modality, True, inner.end + m.end())
+            return _shift(inner, m.end())
+        rest = clause[m.end():]
+        rest_tokens = tokenize(rest)
+        found, end = read_actor_list(rest_tokens, 0)
+        responsibility = not clause[:m.end()].lower().startswith("đối với")
+        if found and not inner.modality and (responsibility or tb.titles.match(rest_tokens, 0)):
+            # "Trách nhiệm của <group …>" names who; "Đối với <group …>" may only name a topic,
+            # unless it addresses officials ("Đối với người đứng đầu …")
+            named = Subject(_spans(rest, rest_tokens, found), None, False, rest_tokens[end - 1].end)
+            if whole := _addressed_group(clause, m.end(), named):
+                return whole
+    label = _role_label(clause)
+    if label:
+        found, end = read_actor_list(toks, _token_at(toks, label))
+        if found and (_at_end(toks, end) or all(t.text in ".;" for t in toks[end:])):
+            return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
     # "Giao / Đề nghị / Yêu cầu X …"
     sub = directive_at(0)
     if sub:
@@ -437,6 +515,9 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             # "X yêu cầu / giao Y …": Y is who must act.
             if end < len(toks):
                 obj = directive_at(end)
+                if obj and obj.modality == "chỉ đạo" and clause.rstrip().endswith(":"):
+                    # "Sở A chỉ đạo Chi cục B thực hiện các nội dung sau:": A must direct; B does the items below
+                    return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end, obj.actors)
                 if obj:
                     return obj
             if _at_end(toks, end) or (end < len(toks) and toks[end].text == ":" and _at_end(toks, end + 1)):
@@ -455,7 +536,7 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             if sub and (after_comma or (context and not in_series) or _preceded_by_actor(toks, k)):
                 return sub
         if context and tok.text in (",", "mà", "thì") or (tok.text == "." and k + 1 < len(toks)):
-            found, end = read_actor_list(toks, k + 1)
+            found, end = read_actor_list(toks, k + 1, bare_first=bool(tb.titles.match(toks, k + 1)))
             if found and _followed_by_action(toks, end):
                 obj = directive_at(end) if end < len(toks) else None
                 if obj:
@@ -465,7 +546,79 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             found, end = read_actor_list(toks, k + 1)
             if found and _followed_by_action(toks, end):
                 return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
-    return Subject()
+    return _after_topic_label(clause) or _passive_agent(clause, toks) or Subject()
+
+
+def _shift(sub: Subject, by: int) -> Subject:
+    return Subject([ActorSpan(a.start + by, a.end + by, a.text, a.generic) for a in sub.actors], sub.modality,
+                   sub.heading_like, sub.end + by if sub.end else 0,
+                   [ActorSpan(a.start + by, a.end + by, a.text, a.generic) for a in sub.directed])
+
+
+def _token_at(tokens: Sequence[Token], offset: int) -> int:
+    return next((k for k, t in enumerate(tokens) if t.start >= offset), len(tokens))
+
+
+@cache
+def _role_label_pattern() -> re.Pattern[str]:
+    heads = "|".join(re.escape(h) for h in lexicon().role_label_heads)
+    return re.compile(rf"^(?:{heads})\b[^:\n.;]{{0,40}}:\s*", re.IGNORECASE)
+
+
+def _role_label(clause: str) -> int:
+    """Offset after a label naming who does a step ("Cơ quan thẩm định: "), 0 if none."""
+    m = _role_label_pattern().match(clause)
+    return m.end() if m else 0
+
+
+def _addressed_group(clause: str, offset: int, inner: Subject) -> Subject | None:
+    """A heading addressing a group defined by a clause: "Trách nhiệm của các tổ chức, doanh nghiệp hoạt
+    động trong lĩnh vực …". Nothing after the group acts, so the whole rest names the addressee."""
+    tb = _tables()
+    body = clause.rstrip().rstrip(":").rstrip()
+    if "." in body[offset:].rstrip(".") or len(body) - offset > 160:
+        return None
+    tail = tokenize(body[offset + inner.end:])
+    k = 0
+    while k < len(tail):
+        if m := tb.name_words.match(tail, k):  # "có liên quan"
+            k += m
+            continue
+        if tb.verbs.match(tail, k) or tb.directives.match(tail, k) or tail[k].low in ("để", "nhằm", "khi", "nếu"):
+            return None
+        k += 1
+    actors = [ActorSpan(a.start + offset, a.end + offset, a.text, a.generic) for a in inner.actors]
+    last = actors[-1]
+    actors[-1] = ActorSpan(last.start, len(body), clause[last.start:len(body)], last.generic)
+    return Subject(actors, None, True, len(body))
+
+
+def _after_topic_label(clause: str) -> Subject | None:
+    """A topic label, then a sentence with its subject: "Dự toán kinh phí: Ủy ban nhân dân … tổ chức lập …"."""
+    head, sep, rest = clause.partition(":")
+    if not sep or not rest.strip() or len(head.split()) > 6 or not head[:1].isupper() or any(c in head for c in ".;("):
+        return None
+    offset = len(head) + 1 + (len(rest) - len(rest.lstrip()))
+    inner = find_subject(clause[offset:])
+    if not inner.actors or inner.heading_like or inner.actors[0].start != 0:
+        return None  # the sentence must open with its subject, not with a context phrase
+    return _shift(inner, offset)
+
+
+def _passive_agent(clause: str, tokens: Sequence[Token]) -> Subject | None:
+    """A noun phrase and then "do X <verb>": X acts ("Nhiệm vụ … do Tổ trưởng tổ công tác phân công")."""
+    tb = _tables()
+    for k, t in enumerate(tokens):
+        if t.text in ".;,(":
+            return None
+        if tb.verbs.match(tokens, k) or tb.directives.match(tokens, k):
+            return None
+        if k and tb.agents.match(tokens, k):
+            found, end = read_actor_list(tokens, k + 1)
+            if found and end < len(tokens) and tb.verbs.match(tokens, end):
+                return Subject(_spans(clause, tokens, found), None, False, tokens[end - 1].end)
+            return None
+    return None
 
 
 def _preceded_by_actor(tokens: Sequence[Token], k: int) -> bool:
@@ -559,4 +712,182 @@ def expand_abbreviations(name: str, extra: dict[str, str] | None = None) -> str:
     if extra:
         for abbr, full in extra.items():
             name = re.sub(rf"(?<![\w&]){re.escape(abbr)}(?![\w&])", full, name)
+    return name
+
+
+# -- people and cells ------------------------------------------------------------------------------
+
+def split_person_names(text: str) -> list[str] | None:
+    """Full Vietnamese names run together ("Vũ Việt Linh Nguyễn Thị Loan"), one per person; None if the
+    text is not a run of names. Every name starts with a family name (``family_names.tsv``) and has 2 to 4
+    words; of the ways to cut, the one with most three-word names wins, and one name stays whole.
+
+    >>> split_person_names("Đỗ Mạnh Cường Vũ Việt Linh")
+    ['Đỗ Mạnh Cường', 'Vũ Việt Linh']
+    """
+    families = lexicon().family_names
+    parts = [p for p in re.split(r"\s*[\n;,]\s*|\s+-\s+", text.strip(" .;,")) if p]
+    out: list[str] = []
+    for part in parts:
+        words = part.split()
+        if not words or not all(w[:1].isupper() and w.isalpha() for w in words):
+            return None
+        best: dict[int, tuple[int, list[int]]] = {0: (0, [])}  # words used -> (cost, cut points)
+        for k in range(len(words)):
+            if k not in best or words[k] not in families:
+                continue
+            cost, cuts = best[k]
+            for size in (2, 3, 4):
+                if k + size <= len(words):
+                    cand = (cost + (size != 3), [*cuts, k + size])
+                    if k + size not in best or cand[0] < best[k + size][0]:
+                        best[k + size] = cand
+        if len(words) not in best:
+            return None
+        cuts = [0, *best[len(words)][1]]
+        out.extend(" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:], strict=False))
+    return out or None
+
+
+def cell_actors(text: str) -> list[ActorSpan]:
+    """Actors written in a table's lead or partner cell.
+
+    A cell lists who, so a group that goes on with a clause of its own, up to the cell's end, is one
+    actor as printed ("Các cơ quan, đơn vị trực tiếp sử dụng ngân sách nhà nước"); not a named body, a
+    trailing adverbial ("… theo chức năng, nhiệm vụ được giao") or a sentence ("Sở Nội vụ chủ trì, …").
+    Each line is read on its own; people's names in one cell are split per person. [] when nothing
+    of this applies (the caller then reads the cell as before).
+    """
+    if "\n" in text.strip():
+        out: list[ActorSpan] = []
+        pos = 0
+        for line in text.split("\n"):
+            spans = cell_actors(line)
+            if not spans and line.strip():
+                return []
+            out.extend(ActorSpan(a.start + pos, a.end + pos, a.text, a.generic) for a in spans)
+            pos += len(line) + 1
+        return out
+    tb = _tables()
+    tokens = tokenize(text)
+    found, end = read_actor_list(tokens, 0)
+    if not found:
+        names = split_person_names(text)
+        if names:
+            out, pos = [], 0
+            for name in names:
+                start = text.find(name.split()[0], pos)
+                stop = start + len(name)
+                if text[start:stop] != name:  # names split across lines: keep the printed words
+                    stop = text.find(name.split()[-1], start) + len(name.split()[-1])
+                out.append(ActorSpan(start, stop, text[start:stop], False))
+                pos = stop
+            return out
+        return []
+    stop = next((k for k in range(end, len(tokens)) if tokens[k].text in (";", "(")), len(tokens))
+    lo, _, generic = found[-1]
+    tail = tokens[end:stop]
+    if not generic or not tail or not tail[0].is_word or any(t.text == "," for t in tail) or (
+            tb.stops.match(tokens, end) and tokens[end].low != "có") or any(
+            tb.verbs.match(tokens, k) and tokens[k].low in ("chủ", "phối") for k in range(end, stop)):
+        return []  # a plain list, a sentence or a trailing adverbial: the caller reads it as before
+    # a group goes on with its defining clause ("các cơ quan có nguồn thu nộp ngân sách nhà nước")
+    found[-1] = (lo, stop, generic)
+    spans = _spans(text, tokens, found)
+    return [ActorSpan(a.start, a.end, a.text.rstrip(" .,"), a.generic) for a in spans]
+
+
+# -- OCR-garbled names ----------------------------------------------------------------------------
+
+@cache
+def _bodies_by_first() -> dict[str, list[tuple[str, list[str]]]]:
+    from ingest.normalize import fold
+
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    for body in lexicon().bodies:
+        words = fold(body).replace(",", " ").split()
+        out.setdefault(words[0], []).append((body, words))
+    return out
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@cache
+def _body_vocabulary() -> frozenset[str]:
+    """Words (lower case) of known names and places: a printed word among them is not a garble."""
+    lx = lexicon()
+    words = " ".join([*lx.bodies, *lx.admin_units, *lx.named_heads, *lx.name_words, *lx.group_nouns])
+    return frozenset(words.lower().replace(",", " ").split())
+
+
+def _same_but_initials(a: str, b: str) -> bool:
+    wa, wb = a.replace(",", " ").split(), b.replace(",", " ").split()
+    return len(wa) == len(wb) and all(x[1:] == y[1:] and x[:1].lower() == y[:1].lower()
+                                      for x, y in zip(wa, wb, strict=True))
+
+
+def _word_snap(got: list[str], want: list[str], printed: list[str]) -> int | None:
+    """How far printed words are from a body's words (folded): 0 when only the marks differ; the
+    distance of the one garbled word when the name is long (four words or more) and the word keeps its
+    first letter ("Môi tac" for "Môi trường"); None when the printed words name something else."""
+    differ = [(g, w, p) for g, w, p in zip(got, want, printed, strict=True) if g != w]
+    if not differ:
+        return 0
+    if len(differ) > 1 or len(want) < 4:
+        return None
+    g, w, p = differ[0]
+    if p.lower() in _body_vocabulary():
+        return None  # a real word of some body's name ("thành" in "thành phố"): not a garble
+    d = _distance(g, w)
+    return d if g[:1] == w[:1] and len(w) >= 3 and d < max(len(g), len(w)) else None
+
+
+def canonical_body(name: str) -> str:
+    """A known body's name as printed in the gazetteer (``bodies.csv``) when OCR garbled it.
+
+    The words must be as many and the same once folded, save one garbled word of a long name
+    (``_word_snap``), and the nearest body must be clearly nearer than the next. Words after the
+    body's name are kept.
+
+    >>> canonical_body("Sở Tài nguyên và Môi tac")
+    'Sở Tài nguyên và Môi trường'
+    >>> canonical_body("Sở Y tẾ tỉnh")
+    'Sở Y tế tỉnh'
+    """
+    from ingest.normalize import fold
+
+    words = name.split()
+    if not words:
+        return name
+    folded = [fold(w).strip(",") for w in words]
+    for i in range(len(words)):
+        options = _bodies_by_first().get(folded[i])
+        if not options:
+            continue
+        scored: list[tuple[int, int, str]] = []
+        for body, bwords in options:
+            k = len(bwords)
+            if i + k > len(words):
+                continue
+            d = _word_snap(folded[i:i + k], bwords, words[i:i + k])
+            if d is not None:
+                scored.append((d, k, body))
+        if not scored:
+            continue
+        scored.sort(key=lambda x: (x[0], -x[1]))
+        d, k, body = scored[0]
+        if len(scored) > 1 and scored[1][0] - d < 2 and scored[1][1] == k and scored[1][2] != body:
+            continue
+        printed = " ".join(words[i:i + k])
+        if _same_but_initials(printed.rstrip(","), body):
+            continue  # as printed, or only the initial capitals differ ("Sở Công thương")
+        return " ".join([*words[:i], body, *words[i + k:]])
     return name

@@ -23,7 +23,11 @@ Two kinds of findings, both ``kind="criteria"`` with the contract's value
   task, not a criterion, and is not reported.
 
 :func:`has_criteria` is true when either finds something: give it an
-obligation's clause together with the text of its sub-items.
+obligation's clause together with the text of its sub-items;
+:func:`criteria_of` lists the values an obligation carries (measured ones,
+else the qualitative ones) — for an item, a labelled task and a task-table
+row alike (a row's "Sản phẩm" cell often states the target: "100% lãnh đạo,
+quản lý các cấp được bổ nhiệm đúng quy định").
 Words live in ``extractors/data/quantities.yaml``.
 """
 from __future__ import annotations
@@ -202,3 +206,13 @@ def find_criteria_block(text: str) -> list[Finding]:
 def has_criteria(text: str) -> bool:
     """True when ``text`` (a clause and its sub-items) states conditions the work or its result must meet."""
     return bool(find_criteria_block(text) or find_criteria(text))
+
+
+def criteria_of(text: str) -> list[dict[str, Any]]:
+    """The criteria values of one obligation's text: measured conditions, else qualitative ones.
+
+    >>> [c["value"] for c in criteria_of("100% lãnh đạo, quản lý các cấp được bổ nhiệm đúng quy định")]
+    [100]
+    """
+    found = find_criteria(text) or find_criteria_block(text)
+    return [f.value for f in found]

@@ -24,8 +24,13 @@ entirely without them ("truoc ngay 30/12 hang nam") is matched folded.
 
 Decisions (documented because the text alone does not settle them):
 
-- The year is never guessed. ``default_year`` is used only for the words
-  "năm nay" (this year), which name the document's own year.
+- The year is never guessed. ``default_year`` (the year of a one-year plan)
+  is used only for the words "năm nay" (this year) and a bare "trong năm"
+  ending a phrase ("Thường xuyên trong năm"), which name the plan's own year;
+  :func:`with_year` completes a day and month with the year a heading, a
+  column header or the plan fixes.
+- A start ("từ ngày 01/7/2025", "bắt đầu từ tháng 01/2026") keeps its date
+  with no kind; a range after "từ" is ``during``.
 - A range ("từ tháng 3 đến tháng 10 năm 2026", "giai đoạn 2021-2025") has kind
   ``during``; it fixes a year only when a single year is written; it fixes no
   month or day.
@@ -50,7 +55,13 @@ Decisions (documented because the text alone does not settle them):
 - A duration ("Trong thời hạn 09 tháng, kể từ ngày ban hành …") has no date:
   its anchor event is not dated; the span runs to the next punctuation mark.
   "sau" + a duration is a deadline only with its anchor event ("Sau 03 tháng
-  kể từ khi …": kind by); "Sau 8 năm triển khai …" looks back.
+  kể từ khi …": a window that opens with the event, kind within); "Sau 8 năm
+  triển khai …" looks back.
+- "Thường xuyên trong tháng" (ending a phrase) is monthly.
+- A time in parentheses after the name of an occasion ("Ngày Dân số Việt Nam
+  (26/12)", "Tháng hành động quốc gia về Dân số (tháng 12)") is that
+  occasion's date, not a deadline; "vào dịp Kỷ niệm ngày … hàng năm (11/6)"
+  is one (the recurrence stands outside the parentheses).
 - A recurrence word after a percentage, a changed number or a count of
   occasions other than one is a rate ("tăng 5% mỗi năm", "02 lần mỗi
   năm"), not a recurrence; "01 lần mỗi năm" stays yearly.
@@ -78,6 +89,7 @@ _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _LB = r"(?<![\w])"  # left word boundary (letters and digits)
 _RB = r"(?![\w])"
+_PHRASE_END = r"(?=\s*(?:[.,;:)\n]|$))"  # a phrase that ends here, not "trong năm học"
 BASE_RRULE = {  # recurrence → the RRULE it starts from (shared with the service's calendars)
     "yearly": "FREQ=YEARLY",
     "half-yearly": "FREQ=MONTHLY;INTERVAL=6",
@@ -126,7 +138,8 @@ def validate_time_words(data: Any) -> dict[str, Any]:
     for key in ("recurrence_prefixes", "periodic_words", "following_years", "once_words", "year_parts",
                 "duration_units", "duration_events", "duration_event_stops", "hour_words",
                 "minute_words", "labels", "document_types", "next_period_words", "previous_period_words",
-                "rate_units", "occasion_words", "rate_verbs", "duration_needs_event"):
+                "rate_units", "occasion_words", "rate_verbs", "duration_needs_event", "no_time_words",
+                "occasion_names"):
         _str_list(data, key)
     durations = _str_map(data, "duration_prepositions")
     if not all(v in KINDS for v in durations.values()):
@@ -134,6 +147,9 @@ def validate_time_words(data: Any) -> dict[str, Any]:
     positions = _str_map(data, "quarter_months")
     if not all(v in (1, 2, 3) for v in positions.values()):
         raise TimeWordsError("time_words.yaml: 'quarter_months' values must be 1..3")
+    phrases = _str_map(data, "recurring_phrases")
+    if not all(v in RECURRENCES for v in phrases.values()):
+        raise TimeWordsError("time_words.yaml: 'recurring_phrases' values must be recurrence names")
     nouns = _str_map(data, "period_nouns")
     if not all(v in RECURRENCES for v in nouns.values()):
         raise TimeWordsError("time_words.yaml: 'period_nouns' values must be recurrence names")
@@ -150,8 +166,8 @@ def validate_time_words(data: Any) -> dict[str, Any]:
     for key in ("day", "month", "year", "quarter", "period"):
         if not isinstance(words.get(key), str):
             raise TimeWordsError(f"time_words.yaml: words.{key} must be a string")
-    for key in ("range_to", "range_from", "until_end", "list_and", "of", "current_year", "copula",
-                "number", "issued", "citation_after"):
+    for key in ("range_to", "range_from", "until_end", "list_and", "of", "current_year", "within_this_year",
+                "copula", "number", "issued", "citation_after"):
         _str_list(words, key)
     immediate = data.get("immediate")
     if not isinstance(immediate, dict) or immediate.get("kind") not in KINDS:
@@ -222,6 +238,7 @@ class _Grammar:
     citation_doc_window: re.Pattern[str]
     clause_start: re.Pattern[str]
     label_tail: re.Pattern[str]
+    names_document: re.Pattern[str]
     quarters: dict[str, int]
     nouns: dict[str, str]
     duration_kinds: dict[str, str]
@@ -232,6 +249,10 @@ class _Grammar:
     weekdays: dict[str, str]
     immediate_kind: str
     month_word: str
+    recurring_phrases: dict[str, str]
+    no_time: re.Pattern[str]
+    occasion: re.Pattern[str]
+    slot_years: re.Pattern[str]
 
 
 def _alt(words: list[str] | tuple[str, ...], norm: Any) -> str:
@@ -322,6 +343,8 @@ def _grammar(accented: bool) -> _Grammar:
         rf"{_LB}(?P<interval>(?:{_alt(data['periodic_words'], norm)})"
         rf"\s+(?P<in1>\d{{1,2}})\s+(?P<iu1>{month}|{year}){_RB}|"
         rf"(?P<in2>\d{{1,2}})\s+(?P<iu2>{month}|{year})\s*(?:{_alt(data['once_words'], norm)}))",
+        # Thường xuyên trong tháng (where the phrase ends)
+        rf"{_LB}(?P<recphrase>{_alt(list(data['recurring_phrases']), norm)}){_PHRASE_END}",
         # (định kỳ) hằng năm, hàng quý, mỗi tháng
         rf"{_LB}(?P<recur>(?:(?:{_alt(data['periodic_words'], norm)})\s+)?"
         rf"(?:{_alt(data['recurrence_prefixes'], norm)})\s+(?P<rn>{noun_alt}){_RB})",
@@ -341,6 +364,8 @@ def _grammar(accented: bool) -> _Grammar:
         # năm 2026, năm nay
         rf"{_LB}(?P<year>{year}\s+(?P<yy>{_YEAR}))(?!\d)",
         rf"{_LB}(?P<thisyear>{_alt(w['current_year'], norm)}){_RB}",
+        # Thường xuyên trong năm (where the phrase ends): the plan's year
+        rf"{_LB}(?P<inyear>{_alt(w['within_this_year'], norm)}){_PHRASE_END}",
         # 16 giờ, 11h00’
         rf"{_LB}(?P<time>(?:[01]?\d|2[0-3])\s*(?:{hour})(?:\s*[0-5]\d(?:\s*(?:{minute})|['’])?)?){_RB}",
     ]
@@ -374,12 +399,23 @@ def _grammar(accented: bool) -> _Grammar:
         recur_prep_gap=recur_prep_gap, paren_open_gap=paren_open_gap, filler=filler,
         citation_before=citation_before, citation_after=citation_after,
         citation_doc_window=re.compile(rf"{_LB}(?:{doc_types}){_RB}[^.;:()\n]*$"), clause_start=clause_start,
-        label_tail=label_tail, quarters=quarters, nouns=nouns, duration_kinds=durations,
+        label_tail=label_tail,
+        # "kế hoạch cải cách hành chính hằng năm": a time that names which plan or report is meant
+        names_document=re.compile(rf"{_LB}(?:{doc_types}){_RB}(?:\s+[^\W\d_]+){{0,6}}\s*$"),
+        quarters=quarters, nouns=nouns, duration_kinds=durations,
         duration_needs_event=frozenset(" ".join(norm(x).split()) for x in data["duration_needs_event"]),
         quarter_months=quarter_months, rate_before=rate_before,
         intervals={int(k): v for k, v in data["month_intervals"].items()}, weekdays=weekdays,
         immediate_kind=data["immediate"]["kind"],
         month_word=month,
+        recurring_phrases={" ".join(norm(k).split()): v for k, v in data["recurring_phrases"].items()},
+        no_time=re.compile(rf"{_LB}(?:{_alt(data['no_time_words'], norm)}){_RB}"),
+        # matched on the text as written (the capital marks a name): "Ngày Dân số Việt Nam ("
+        occasion=re.compile(
+            rf"(?<![\w])(?:{'|'.join(re.escape(w) for w in data['occasion_names'])})"
+            rf"(?:\s+[^\W\d_]+){{1,8}}\s*\(\s*$"),
+        # a time cell that is only a year or years: "2026", "2026 - 2030", "Năm 2026 và …"
+        slot_years=re.compile(rf"\s*(?:{year}\s+)?(?P<y1>{_YEAR})(?:{sep}(?P<y2>{_YEAR}))?(?![\d/])"),
     )
 
 
@@ -409,8 +445,8 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
     gd = m.groupdict()
     # the top-level group is the one that matched; lastgroup may be an inner one
     for name in ("rel", "imm", "full", "tdate", "rangep", "rangeb", "quarter", "part", "month",
-                 "interval", "recur", "qpos", "nextp", "follow", "weekday", "dm", "dayonly", "year",
-                 "thisyear", "time"):
+                 "interval", "recphrase", "recur", "qpos", "nextp", "follow", "weekday", "dm", "dayonly",
+                 "year", "thisyear", "inyear", "time"):
         if gd.get(name) is not None:
             kind = name
             break
@@ -454,6 +490,8 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
         return _Atom("recur", s, e, {"months": months})
     if kind == "recur":
         return _Atom("recur", s, e, {"rec": g.nouns[" ".join(gd["rn"].split())]})
+    if kind == "recphrase":
+        return _Atom("recur", s, e, {"rec": g.recurring_phrases[" ".join(gd["recphrase"].split())]})
     if kind == "qpos":
         return _Atom("qpos", s, e, {"rec": "quarterly", "qm": g.quarter_months[" ".join(gd["qp"].split())]})
     if kind == "nextp":
@@ -467,6 +505,8 @@ def _atom(m: re.Match[str], g: _Grammar) -> _Atom | None:
         return _Atom("year", s, e, {"y": num("yy")})
     if kind == "thisyear":
         return _Atom("thisyear", s, e, {})
+    if kind == "inyear":
+        return _Atom("thisyear", s, e, {"kind": "within", "needs_year": True})
     if kind == "time":
         return _Atom("time", s, e, {})
     return None
@@ -670,8 +710,10 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
             byday = f["byday"]
         elif atom.type in ("rel", "imm"):
             own_kind = own_kind or f["kind"]
-        elif atom.type == "thisyear" and default_year:
-            years.append(default_year)
+        elif atom.type == "thisyear":
+            own_kind = own_kind or f.get("kind")
+            if default_year:
+                years.append(default_year)
         if atom.f.get("y") and atom.type != "range":
             years.append(atom.f["y"])
     distinct_years = sorted(set(years))
@@ -709,6 +751,8 @@ def _value(chain: _Chain, text: str, g: _Grammar, default_year: int | None) -> d
         kind = "within"
     elif prep_kind:
         kind = prep_kind
+    elif chain.prep is not None and chain.prep in g.prep_info:
+        kind = None  # a start: "từ ngày 01/7/2025" keeps its date with no kind
     elif day is None and (quarter is not None or quarter_month):
         kind = "within"  # "Quý I/2025", "tháng đầu của quý sau": a span
     elif day is not None:
@@ -744,6 +788,8 @@ def _scan(text: str, default_year: int | None = None) -> tuple[str, _Grammar, li
             _attach_prep(chain, norm_text, g)
         if not _keep(chain) or _is_citation(chain, norm_text, g):
             continue
+        if default_year is None and all(a.f.get("needs_year") for a in chain.atoms):
+            continue  # "Thường xuyên trong năm" outside a one-year plan names no year
         kept.append(chain)
     return norm_text, g, kept
 
@@ -789,6 +835,8 @@ def _anchored(chain: _Chain, norm_text: str, g: _Grammar, clause_start: int) -> 
     types = {a.type for a in chain.atoms}
     if types & {"recur", "rel", "imm", "quarter", "month", "qpos"}:
         return True
+    if any(a.type == "part" and a.f["y"] or a.f.get("needs_year") for a in chain.atoms):
+        return True  # "đầu năm 2026", "6 tháng cuối năm 2025", "thường xuyên trong năm"
     if chain.prep is not None and g.prep_info.get(chain.prep, (None, True))[1]:
         return True
     if "date" in types:
@@ -799,6 +847,13 @@ def _anchored(chain: _Chain, norm_text: str, g: _Grammar, clause_start: int) -> 
     return g.label_tail.search(norm_text, max(0, start - 40), start) is not None
 
 
+def _names_document(chain: _Chain, norm_text: str, g: _Grammar) -> bool:
+    """A time with no preposition right after a plan or report's name: "kế hoạch … hằng năm"."""
+    if chain.prep is not None:
+        return False
+    return g.names_document.search(norm_text, max(0, chain.start - 80), chain.start) is not None
+
+
 def _in_quotes(text: str, pos: int) -> bool:
     before = text[:pos]
     if before.count("“") > before.count("”"):
@@ -806,44 +861,52 @@ def _in_quotes(text: str, pos: int) -> bool:
     return before.count('"') % 2 == 1
 
 
-def select_deadline(clause: str) -> Finding | None:
+def select_deadline(clause: str, *, default_year: int | None = None) -> Finding | None:
     """THE deadline of one obligation's clause, or None when it sets no time.
 
     Ignores dates of cited documents, periods that only name a programme
     ("Kế hoạch … giai đoạn 2021-2025"), names in quotation marks, and a one-off
-    exception in parentheses; joins a recurrence with a day written elsewhere
-    in the clause ("Hằng năm, … trước ngày 15/01"); the returned span is then
+    exception in parentheses; prefers any other time to one that names a plan
+    or report ("kế hoạch cải cách hành chính hằng năm"); joins a recurrence
+    with a day written elsewhere in the clause ("Hằng năm, … trước ngày
+    15/01"); the returned span is then
     the day's expression and its value carries the recurrence. Among the
     remaining expressions the first one in reading order wins.
 
     >>> select_deadline("Hằng năm, phối hợp tổ chức giao lưu.").value["recurrence"]
     'yearly'
     """
-    norm_text, g, chains = _scan(clause)
+    norm_text, g, chains = _scan(clause, default_year)
     if not chains:
         return None
     start_m = g.clause_start.match(norm_text)
     clause_start = start_m.end() if start_m else 0
     main: list[_Chain] = []
+    named: list[_Chain] = []
     side: list[_Chain] = []
     all_atoms = [a for c in chains for a in c.atoms]
     for chain in chains:
         if _in_quotes(clause, chain.start) or not _anchored(chain, norm_text, g, clause_start):
             continue
         paren = _enclosing_paren(clause, chain.start)
+        if paren and g.occasion.search(clause, max(0, paren[0] - 80), paren[0] + 1) \
+                and not clause[paren[0] + 1:chain.start].strip():
+            continue  # the date of a named occasion: "Ngày Dân số Việt Nam (26/12)"
         if paren and not _pure_time(norm_text, paren[0] + 1, paren[1], all_atoms, g):
             side.append(chain)  # a one-off exception or a remark in parentheses
+        elif _names_document(chain, norm_text, g):
+            named.append(chain)
         else:
             main.append(chain)
-    pool = main or side
+    pool = main + named or side
     if not pool:
         return None
     best = pool[0]
-    finding = _finding(best, clause, g, None)
+    finding = _finding(best, clause, g, default_year)
     value = finding.value
     # a recurrence and a day of it written apart: "Hằng năm, … gửi trước ngày 15/01"
     for other in pool[1:]:
-        ov = _value(other, clause, g, None)
+        ov = _value(other, clause, g, default_year)
         if value["recurrence"] and value["month"] is None and value["day"] is None and value["year"] is None \
                 and ov["recurrence"] is None and ov["year"] is None and (ov["month"] or ov["day"]):
             merged = dict(value, month=ov["month"], day=ov["day"], kind=ov["kind"] or value["kind"],
@@ -857,3 +920,99 @@ def select_deadline(clause: str) -> Finding | None:
             merged["rrule"] = _rrule(merged["recurrence"], None, merged["month"], merged["day"], None, [])
             return Finding("deadline", finding.start, finding.end, finding.text, merged)
     return finding
+
+
+def heading_time(heading: str, *, default_year: int | None = None) -> Finding | None:
+    """The time a heading or a table's column header fixes for the items under it.
+
+    Its deadline (:func:`select_deadline`), else a year that closes a title
+    written in capitals ("II. NHIỆM VỤ, GIẢI PHÁP CẢI THIỆN CÁC CHỈ SỐ NĂM
+    2026") or stands alone in parentheses ("Thời gian (Năm 2026)"). A year
+    that names a plan or a cited document ("Kế hoạch … năm 2026") is not one.
+
+    >>> heading_time("Thời gian (Năm 2026)").value["year"]
+    2026
+    """
+    found = select_deadline(heading, default_year=default_year)
+    if found is not None:
+        return found
+    norm_text, g, chains = _scan(heading, default_year)
+    tail = heading.rstrip(" .:;")
+    title = tail.upper() == tail
+    for chain in chains:
+        if [a.type for a in chain.atoms] != ["year"] or _in_quotes(heading, chain.start) \
+                or _names_document(chain, norm_text, g):
+            continue
+        end = chain.end
+        paren = _enclosing_paren(heading, chain.start)
+        alone = paren is not None and not heading[paren[0] + 1:chain.start].strip() \
+            and not heading[end:paren[1]].strip()
+        if alone or (title and end >= len(tail)):
+            return _finding(chain, heading, g, default_year)
+    return None
+
+
+def slot_deadline(text: str, *, default_year: int | None = None,
+                  task: str | None = None) -> dict[str, Any] | None:
+    """The deadline written in a time slot: a "Thời gian" cell or the value of a "Thời hạn:" label.
+
+    The whole text is about time, so besides :func:`select_deadline` and
+    :func:`parse_deadline` a bare year or years count ("2026" → year 2026,
+    "2026 - 2030" → during), and so does a year that names the plan to
+    follow ("Theo Kế hoạch rà soát … năm 2026 của tỉnh" → year 2026); the date
+    of a cited document does not ("Theo Quyết định số 1441/QĐ-UBND ngày
+    25/9/2025" → None). When the slot fixes no time and does not say the work
+    has none ("Thường xuyên"), the time of ``task`` (the task's own wording)
+    is taken: "Theo Điều 17 Nghị định …" beside "… ngay khi văn bản được
+    thông qua" → kind on.
+
+    >>> slot_deadline("2026 - 2030")["kind"]
+    'during'
+    """
+    found = select_deadline(text, default_year=default_year)
+    if found is not None:
+        return found.value
+    value = parse_deadline(text, default_year=default_year)
+    if value is not None:
+        return value
+    norm_text, g = _normalise(text)
+    bare = g.slot_years.match(norm_text)
+    if bare:
+        y1, y2 = int(bare.group("y1")), int(bare.group("y2")) if bare.group("y2") else None
+        if y2 is None or y2 > y1:
+            years = _Atom("year", bare.start("y1"), bare.end(), {"y": y1}) if y2 is None else \
+                _Atom("range", bare.start("y1"), bare.end(), {"y1": y1, "y2": y2})
+            out = _value(_Chain([years], years.start, years.end), text, g, default_year)
+            out["text"] = text[years.start:years.end]
+            return out
+    for m in g.atoms.finditer(norm_text):
+        atom = _atom(m, g)
+        if atom is None or atom.type != "year":
+            continue
+        cited = g.citation_before.search(norm_text, max(0, atom.start - 60), atom.start)
+        if cited and cited.group("num"):
+            continue
+        return _value(_Chain([atom], atom.start, atom.end), text, g, default_year)
+    if task and not g.no_time.search(norm_text):
+        own = select_deadline(task, default_year=default_year)
+        return own.value if own else None
+    return None
+
+
+def with_year(value: dict[str, Any] | None, year: int | None) -> dict[str, Any] | None:
+    """``value`` with the year a heading, a column header or a one-year plan fixes, when it has none.
+
+    Only a single day, month or quarter is completed ("ngày 23 tháng 1" under
+    "Thời gian (Năm 2026)" → 2026-01-23); a recurrence, a range and a
+    duration are left as they are.
+
+    >>> with_year(parse_deadline("trước ngày 20/12"), 2025)["date"]
+    '2025-12-20'
+    """
+    if value is None or year is None or value.get("year") is not None or value.get("recurrence") \
+            or value.get("kind") == "during" or not (value.get("month") or value.get("quarter")):
+        return value
+    out = dict(value, year=year)
+    if out.get("day") and out.get("month") and _valid_day(out["day"], out["month"], year):
+        out["date"] = _dt.date(year, out["month"], out["day"]).isoformat()
+    return out

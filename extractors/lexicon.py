@@ -68,6 +68,13 @@ class Lexicon:
     task_labels: dict[str, str]
     table_columns: dict[str, tuple[str, ...]]
     non_task_openers: tuple[str, ...]
+    person_titles: tuple[str, ...] = ()
+    joined_groups: tuple[str, ...] = ()
+    role_label_heads: tuple[str, ...] = ()
+    agent_markers: tuple[str, ...] = ()
+    closing_marks: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    family_names: frozenset[str] = frozenset()
 
 
 @cache
@@ -83,6 +90,8 @@ def lexicon() -> Lexicon:
         if not row.get("abbreviation") or not row.get("expansion"):
             raise LexiconError(f"abbreviations.tsv: incomplete row {row}")
         abbreviations[row["abbreviation"]] = normalize_text(row["expansion"])
+    bodies = _column("bodies.csv", "name", ",")
+    family_names = frozenset(_column("family_names.tsv", "family_name", "\t"))
     return Lexicon(
         doc_types_upper=_mapping(doc, "doc_types", "document.yaml"),
         symbol_types=_mapping(doc, "symbol_types", "document.yaml"),
@@ -104,4 +113,23 @@ def lexicon() -> Lexicon:
         table_columns={k: _words(doc["table_columns"], k, "document.yaml table_columns")
                        for k in doc["table_columns"]},
         non_task_openers=_words(doc, "non_task_openers", "document.yaml"),
+        person_titles=_words(act, "person_titles", "actors.yaml"),
+        joined_groups=_words(act, "joined_groups", "actors.yaml"),
+        role_label_heads=_words(act, "role_label_heads", "actors.yaml"),
+        agent_markers=_words(act, "agent_markers", "actors.yaml"),
+        closing_marks=_words(act, "closing_marks", "actors.yaml"),
+        bodies=bodies,
+        family_names=family_names,
     )
+
+
+def _column(name: str, column: str, delimiter: str) -> tuple[str, ...]:
+    """One column of a CSV/TSV data file ("#" lines are comments), NFC, every row filled."""
+    out: list[str] = []
+    lines = [ln for ln in _read(name).splitlines() if not ln.startswith("#")]
+    for row in csv.DictReader(lines, delimiter=delimiter):
+        value = (row.get(column) or "").strip()
+        if not value:
+            raise LexiconError(f"{name}: row without '{column}': {row}")
+        out.append(normalize_text(value))
+    return tuple(out)

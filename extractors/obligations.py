@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,13 +28,15 @@ from extractors import report_to as report_mod
 from extractors.actors import (
     ActorSpan,
     Subject,
+    canonical_body,
+    cell_actors,
     expand_abbreviations,
     find_co_actors,
     find_subject,
     read_actor_list,
     tokenize,
 )
-from extractors.deadlines import parse_deadline, select_deadline
+from extractors.deadlines import heading_time, select_deadline, slot_deadline, with_year
 from extractors.lexicon import lexicon
 from extractors.structure import Layout, Node
 from extractors.tables import TaskRow, find_task_tables
@@ -60,7 +62,24 @@ class Obligation:
     report_to: str | None = None
     product: str | None = None
     confidence: float = 0.5
-    same_as: Obligation | None = None  # the annex table row that restates this item
+    origin: str = "item"  # item | row (a task-table row) | label (a labelled task block)
+    listed: bool = False  # the item has a marker (I., 1., a), -, +): a point of a list, not a loose paragraph
+    also_at: list[tuple[int, int]] = field(default_factory=list)  # body items this annex row restates
+
+
+@dataclass
+class Measure:
+    """An item of a "Nhiệm vụ, giải pháp" kind that names no body and sets no time: context, not a task."""
+
+    start: int
+    end: int
+    section: str | None
+
+
+@dataclass
+class TaskList:
+    obligations: list[Obligation]
+    measures: list[Measure]
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,8 @@ class _Context:
     co_actors: tuple[str, ...] = ()
 
 
+_TARGET_HEADINGS = ("chi tieu", "muc tieu")
+_TARGET_ACTIONS = ("hoan thanh", "dua vao", "ban hanh", "van hanh")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
                     "qua trinh thuc hien", "trong qua trinh trien khai")
@@ -97,9 +118,13 @@ def section_role(heading: str) -> Role | None:
     return None
 
 
-def _is_heading(node: Node, text: str) -> bool:
-    """A node that titles what follows rather than stating a task."""
-    if not node.children:
+def _is_heading(node: Node, text: str, remark: Callable[[Node], bool] | None = None) -> bool:
+    """A node that titles what follows rather than stating a task.
+
+    ``remark(child)`` tells a child that is only a remark: an item followed by nothing but
+    "(chi tiết tại phụ lục I, II kèm theo)" states a task, it titles nothing.
+    """
+    if not node.children or (remark is not None and all(remark(c) for c in node.children)):
         return False
     t = text.rstrip()
     return t.endswith(":") or (not t.endswith((".", ";")) and len(t) < 220)
@@ -121,8 +146,12 @@ def _is_task_label(text: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str]) -> None:
+    def __init__(self, doc: Document, lay: Layout, abbreviations: dict[str, str],
+                 plan_year: int | None = None, addressees: list[str] | None = None) -> None:
+        self.addressees = [canonical_body(expand_abbreviations(a, abbreviations)) for a in addressees or []]
         self.doc = doc
+        self._criteria_cache: dict[int, list[tuple[Node, dict[str, Any]]]] = {}
+        self.plan_year = plan_year
         self.text = doc.text
         self.lay = lay
         self.abbr = abbreviations
@@ -132,13 +161,18 @@ class _Builder:
     def names(self, spans: list[ActorSpan]) -> list[str]:
         seen: list[str] = []
         for s in spans:
-            name = expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr)
+            name = canonical_body(expand_abbreviations(s.text.strip(" ,;:.-"), self.abbr))
             if name and name not in seen:
                 seen.append(name)
         return seen
 
     def node_text(self, node: Node) -> str:
         return self.text[node.body_start : node.end]
+
+    def is_remark(self, node: Node) -> bool:
+        """A childless item written wholly in parentheses: "(chi tiết tại phụ lục I, II kèm theo)."."""
+        t = self.node_text(node).strip().rstrip(".;")
+        return not node.children and t.startswith("(") and t.endswith(")")
 
     def _subtree_end(self, node: Node) -> int:
         end = node.end
@@ -147,7 +181,7 @@ class _Builder:
         return end
 
     # -- the walk --------------------------------------------------------------------------------
-    def run(self) -> list[Obligation]:
+    def run(self) -> TaskList:
         root = self.lay.root
         has_impl = any(section_role(self.node_text(n)) == "implementation"
                        for n in root.walk() if n.kind in ("roman", "decimal"))
@@ -168,8 +202,11 @@ class _Builder:
             self.visit(child, base)
         for row in find_task_tables(self.doc, self.lay):
             self.emit_row(row)
-        _link_to_annex(self.out)
-        return sorted(self.out, key=lambda o: o.start)
+        kept = _merge_into_annex(self.out, self.text)
+        measures = [Measure(o.start, o.end, o.section) for o in kept
+                    if _is_measure(o) and _reads_as_measure(o, self.text[o.start : o.end])]
+        tasks = [o for o in kept if not _is_measure(o)]
+        return TaskList(sorted(tasks, key=lambda o: o.start), sorted(measures, key=lambda m: m.start))
 
     def visit(self, node: Node, ctx: _Context) -> None:
         text = self.node_text(node)
@@ -179,6 +216,9 @@ class _Builder:
         role = section_role(text) if (node.children or node.kind in ("roman", "decimal")) else None
         if role is None and _CRITERIA_LABEL.match(text) and (node.children or len(text) < 60):
             role = "criteria"
+        if role == "purpose" and fold(text).startswith(_TARGET_HEADINGS):
+            self.scheduled_targets(node, ctx)
+            return
         if role in ("purpose", "criteria"):
             return
         if role:
@@ -197,9 +237,10 @@ class _Builder:
             if not node.children and subject.modality:
                 self.emit_item(node, ctx, text, subject)
             return
-        own = select_deadline(text)
-        if _is_heading(node, text) and not subject.actors:
-            deadline = own.value if own else ctx.deadline
+        own = select_deadline(text, default_year=self.plan_year)
+        if _is_heading(node, text, self.is_remark) and not subject.actors:
+            head = heading_time(text, default_year=self.plan_year)
+            deadline = time_in_context(head.value if head else None, ctx.deadline, self.plan_year)
             if own and text.rstrip().endswith(":") and ctx.role != "budget":
                 # A lead-in with a time is itself an obligation ("d) Hàng năm tổ chức đăng ký …, cụ thể:").
                 self.emit_item(node, ctx, text, subject)
@@ -217,8 +258,29 @@ class _Builder:
                 # "Hàng năm tổ chức …, cụ thể:" — a time that governs the lead-in's verb, not a noun
                 # ("trong kế hoạch hàng năm"), passes to the items under it.
                 child_ctx = replace(child_ctx, deadline=lead.deadline)
+        if subject.directed and node.children:  # "Sở A chỉ đạo Chi cục B thực hiện các nội dung sau:"
+            child_ctx = replace(child_ctx, actors=tuple(self.names(subject.directed)), actor_source="heading",
+                                modality="chỉ đạo")
         for child in node.children:
             self.visit(child, child_ctx)
+
+    def scheduled_targets(self, node: Node, ctx: _Context) -> None:
+        """In a list of targets ("Chỉ tiêu", "Mục tiêu cụ thể"), the items that schedule an action are tasks.
+
+        "- Hoàn thành và đưa Trung tâm IOC vào hoạt động trong quý I năm 2026." is a scheduled activity
+        (an obligation of the issuer); "- 100% hồ sơ được số hóa" is a target and stays out.
+        """
+        verbs = tuple(fold(v) for v in lexicon().verbs) + _TARGET_ACTIONS
+        for item in node.walk():
+            if item.children:
+                continue
+            text = self.node_text(item)
+            found = select_deadline(text)
+            if found is None or not found.value or found.value.get("kind") == "during":
+                continue
+            low = fold(text)
+            if any(low == v or low.startswith(v + " ") for v in verbs):
+                self.emit_item(item, replace(ctx, role="implementation"), text)
 
     # -- obligations from items ----------------------------------------------------------------
     def emit_item(self, node: Node, ctx: _Context, text: str, subject: Subject | None = None) -> list[Obligation]:
@@ -242,6 +304,8 @@ class _Builder:
             depth -= ch == ")" and depth > 0
             if ch == ";" and depth == 0 and k + 1 < len(text):
                 cuts.append(k + 1)
+        # sentences too: "… xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày 15 tháng 11)"
+        cuts = sorted(set(cuts) | {m.start() for m in _SENTENCE.finditer(text)})
         if not cuts:
             return [(start, end)]
         bounds = [0, *cuts, len(text)]
@@ -301,21 +365,26 @@ class _Builder:
         if clause.startswith("(") and clause.rstrip(" .;").endswith(")"):
             return None  # a remark: "(Một số nhiệm vụ … có Phụ lục kèm theo)"
         label = _is_task_label(clause)
-        if label is not None and label != "action":
-            return None  # "Thời gian: …", "Địa điểm: …", "Cơ quan phối hợp: …" outside a task block: a field
+        if label is not None and label != "action" and not (label in ("lead", "co") and subject.actors):
+            return None  # "Thời gian: …", "Địa điểm: …" outside a task block: a field
         if fold(clause).startswith(lexicon().non_task_openers):
             return None  # a target, a scope or an effectivity clause
-        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo"):
-            subject = Subject()  # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task
+        if ctx.actors and ctx.actor_source == "heading" and subject.modality in ("yêu cầu", "chỉ đạo") \
+                and not clause.rstrip().endswith(lexicon().closing_marks):
+            # under an actor heading, "Yêu cầu các đơn vị …" is that actor's task; the document's
+            # closing directive ("Yêu cầu các sở, ban, ngành … nghiêm túc thực hiện./.") is not
+            subject = Subject()
         explicit = bool(subject.actors) and not subject.heading_like
-        own = select_deadline(clause)
-        deadline = own.value if own else ctx.deadline
+        own = select_deadline(clause, default_year=self.plan_year)
+        deadline = time_in_context(own.value if own else None, ctx.deadline, self.plan_year)
         if explicit:
             actors, source = self.names(subject.actors), "explicit"
         elif ctx.actors:
             actors, source = list(ctx.actors), ctx.actor_source
-        elif deadline is not None and ctx.role != "budget" and (deadline.get("kind") != "during"
-                                                                 or deadline.get("recurrence")):
+        elif deadline is not None and ctx.role != "budget" and (
+                deadline.get("kind") != "during" or deadline.get("recurrence") or deadline.get("year")):
+            # a scheduled activity; a span of one year counts ("từ tháng 3 đến tháng 10 năm 2026"),
+            # a programme's years do not ("giai đoạn 2021-2025")
             actors, source = [], "implicit"
         elif ctx.role == "implementation" and node.kind != "paragraph" or (
                 ctx.role == "implementation" and node.parent is not None and node.parent.kind != "root"):
@@ -324,6 +393,10 @@ class _Builder:
             return None
         if not clause.strip() or len(clause.split()) < 3:
             return None
+        if source == "implicit" and _is_data_line(clause):
+            return None  # a row of a table of figures read as text (a scanned land-use table)
+        if source == "implicit" and self.addressees and ctx.role == "implementation":
+            actors = list(self.addressees)  # a letter's task that names nobody: its "Kính gửi" list acts
         co = self.names(find_co_actors(clause))
         if not co and source == "heading" and ctx.co_actors and not explicit:
             co = list(ctx.co_actors)
@@ -331,10 +404,7 @@ class _Builder:
         quota = quotas_mod.select_quota(clause)
         if quota is not None and _in_quotes(clause, quota.start):
             quota = None  # a number in the title of a cited programme ("Đề án “… 01 triệu căn hộ …”")
-        crit = [f.value for f in criteria_mod.find_criteria(clause)]
-        if not crit and criteria_mod.has_criteria(clause):
-            crit = [{"text": clause[:120], "metric": None, "op": None, "value": None}]
-        crit = crit or list(ctx.criteria) or self.criteria_near(node)
+        crit = criteria_mod.criteria_of(clause) or list(ctx.criteria) or self.criteria_near(node)
         report = report_mod.find_report_to(clause)
         if explicit and subject.modality:
             modality = subject.modality
@@ -348,6 +418,7 @@ class _Builder:
             co_actors=co, action=self.action(clause, subject if explicit else None), modality=modality,
             deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
             criteria=crit, report_to=report.value if report else None, confidence=round(min(confidence, 0.95), 2),
+            listed=node.kind != "paragraph",
         )
 
     def action(self, clause: str, subject: Subject | None) -> str | None:
@@ -369,17 +440,26 @@ class _Builder:
         for _ in range(2):
             if level is None or level.parent is None:
                 break
-            for sib in level.parent.children:
-                if sib is level:
-                    continue
-                t = self.node_text(sib)
-                if section_role(t) == "criteria" and fold(t).startswith(("tieu chi", "tieu chuan")) \
-                        or _CRITERIA_LABEL.match(t):
-                    out.append({"text": t[:160], "metric": None, "op": None, "value": None})
+            out = [dict(c) for sib, c in self._criteria_blocks(level.parent) if sib is not level]
             if out:
                 return out
             level = level.parent
         return out
+
+    def _criteria_blocks(self, parent: Node) -> list[tuple[Node, dict[str, Any]]]:
+        """The children of ``parent`` that state criteria, found once per parent (a list of N items
+        would otherwise read its N siblings N times)."""
+        cached = self._criteria_cache.get(id(parent))
+        if cached is None:
+            cached = []
+            for sib in parent.children:
+                t = self.node_text(sib)
+                if _CRITERIA_LABEL.match(t) or (t[:12].lower().startswith(("tiêu chí", "tiêu chuẩn", "tieu chi"))
+                                                 or fold(t[:20]).startswith(("tieu chi", "tieu chuan"))) \
+                        and section_role(t) == "criteria":
+                    cached.append((sib, {"text": t[:160], "metric": None, "op": None, "value": None}))
+            self._criteria_cache[id(parent)] = cached
+        return cached
 
     # -- labelled task blocks and task tables ---------------------------------------------------
     def task_block(self, node: Node, ctx: _Context) -> bool:
@@ -435,12 +515,10 @@ class _Builder:
         co = [c for c in (self.names(_actor_list(co_text)) if co_text else []) if c not in actors]
         deadline = None
         for a, b in fields.get("deadline", []):
-            found = select_deadline(self.text[a:b])
-            value = found.value if found else parse_deadline(self.text[a:b])
-            if value:
-                deadline = value
+            deadline = slot_deadline(self.text[a:b], default_year=self.plan_year)
+            if deadline:
                 break
-        deadline = deadline or ctx.deadline
+        deadline = time_in_context(deadline, ctx.deadline, self.plan_year)
         product = " ".join(self.text[a:b] for a, b in fields.get("product", [])).strip() or None
         modality = ctx.modality if ctx.modality != "none" else "giao"
         # "a) Nhiệm vụ: - … - …": each bullet under the task label is its own obligation
@@ -448,8 +526,13 @@ class _Builder:
         bullets = [g for c in action_nodes for g in c.children if not _is_task_label(self.node_text(g))]
         units: list[tuple[int, int, str | None]] = []
         action: str | None
+        listed = [g for g in items if g.kind in ("bullet", "letter") and not _is_task_label(self.node_text(g))]
         if len(bullets) >= 2:
             units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in bullets]
+        elif len(listed) >= 2 and len(listed) == len(items):
+            # "3. Nâng cao nhận thức … - item - item  Đơn vị thực hiện: …": each point under the titled
+            # task is its own task of the labelled unit; the title is not one.
+            units = [(g.start, self._subtree_end(g), self.node_text(g)) for g in listed]
         else:
             first = items[0] if items else node
             start = node.start if whole or not items else first.start
@@ -460,36 +543,77 @@ class _Builder:
         for start, end, action in units:
             clause = self.text[start:end]
             quota = quotas_mod.select_quota(clause)
+            own = find_subject(action or "") if len(units) > 1 else Subject()
+            if own.actors and not own.heading_like:
+                # "- Đề nghị người đứng đầu cấp ủy; thủ trưởng cơ quan … trực tiếp chỉ đạo": a point that names
+                # who acts keeps its own actors
+                unit_actors, unit_source = self.names(own.actors), "explicit"
+                unit_modality = own.modality or modality
+            else:
+                unit_actors, unit_source, unit_modality = list(actors), "label", modality
             self.out.append(Obligation(
-                start=start, end=end, section=node.path or None, actors=list(actors), actor_source="label",
-                co_actors=list(co), action=_trim(action), modality=modality,
+                start=start, end=end, section=node.path or None, actors=unit_actors, actor_source=unit_source,
+                co_actors=[c for c in co if c not in unit_actors], action=_trim(action), modality=unit_modality,
                 deadline=dict(deadline) if deadline else None, quota=quota.value if quota else None,
-                criteria=[], report_to=None, product=product, confidence=0.9,
+                criteria=criteria_mod.criteria_of(clause), report_to=None, product=product, confidence=0.9,
+                origin="label",
             ))
 
     def emit_row(self, row: TaskRow) -> None:
         clause = self.text[row.start : row.end]
         if row.lead and fold(row.lead).startswith(("theo phan cong", "theo quyet dinh", "theo chuc nang")):
             row = replace(row, lead=None)  # the lead is set in another document
-        actors = self.names(_actor_list(row.lead)) if row.lead else []
+        actors = self.names(cell_actors(row.lead) or _actor_list(row.lead)) if row.lead else []
         if row.lead and not actors:
             actors = [s.strip() for s in re.split(r"[;\n]", row.lead) if s.strip()]
         co = self.names(_actor_list(row.co)) if row.co else []
         if row.co and not co:
             co = [s.strip() for s in re.split(r"[;,\n]", row.co) if s.strip()]
-        deadline = None
-        if row.deadline:
-            found = select_deadline(row.deadline)
-            deadline = found.value if found else parse_deadline(row.deadline)
-        deadline = deadline or row.inherited_deadline
-        quota = quotas_mod.select_quota(row.task or clause)
+        deadline = slot_deadline(row.deadline or "", default_year=self.plan_year, task=row.task)
+        steps = _timed_steps(self.text, row.deadline_span) if row.deadline_span else []
+        if len(steps) >= 2:
+            deadline = steps[0][2]
+        deadline = time_in_context(deadline, row.inherited_deadline, self.plan_year)
+        quota = quotas_mod.select_quota(clause)
+        for lo, hi, value in steps[1:]:
+            # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo …
+            # chậm nhất trong tháng 8/2026": each later step of the time cell is its own task of the row's lead.
+            step_deadline = time_in_context(value, row.inherited_deadline, self.plan_year)
+            self.out.append(Obligation(
+                start=lo, end=hi, section=row.section, actors=actors,
+                actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
+                action=self.text[lo:hi], modality="giao", deadline=step_deadline, quota=None, criteria=[],
+                report_to=None, product=None, confidence=0.8, origin="row"))
         self.out.append(Obligation(
             start=row.start, end=row.end, section=row.section, actors=actors,
             actor_source="table" if actors else "implicit", co_actors=[c for c in co if c not in actors],
             action=(row.task or "").strip()[:240] or None, modality="giao",
             deadline=dict(deadline) if deadline else None,
-            quota=quota.value if quota else None, criteria=[], report_to=None, product=row.product, confidence=0.85,
+            quota=quota.value if quota else None, criteria=criteria_mod.criteria_of(clause), report_to=None,
+            product=row.product, confidence=0.85, origin="row",
         ))
+
+
+_STEP_CUT = re.compile(r"[,;]\s+|\s+và\s+")
+
+
+def _timed_steps(text: str, span: tuple[int, int]) -> list[tuple[int, int, dict[str, Any]]]:
+    """The steps of a time cell that each set their own time: [(start, end, deadline)], or [] for one time."""
+    lo, hi = span
+    seps = [(m.start(), m.end()) for m in _STEP_CUT.finditer(text, lo, hi)] + [(hi, hi)]
+    steps: list[tuple[int, int, dict[str, Any]]] = []
+    start = lo
+    for sep_start, sep_end in seps:
+        found = select_deadline(text[start:sep_start])
+        if found is None or not found.value:
+            continue
+        steps.append((start, sep_start, found.value))
+        start = sep_end
+    if len(steps) < 2 or len({repr(sorted(v.items())) for _, _, v in steps}) < 2:
+        return []
+    if start < hi and text[start:hi].strip():  # words after the last time belong to the last step
+        steps[-1] = (steps[-1][0], hi, steps[-1][2])
+    return steps
 
 
 def _actor_list(text: str) -> list[ActorSpan]:
@@ -518,33 +642,71 @@ def _actor_list(text: str) -> list[ActorSpan]:
     return out
 
 
-def _link_to_annex(obligations: list[Obligation]) -> None:
-    """Give a body item without actors the fields of the annex row that restates it.
+def _is_measure(ob: Obligation) -> bool:
+    """A body item that names no body and sets no time ("Đẩy mạnh …", "Tăng cường …" under "Nhiệm vụ")."""
+    return ob.origin == "item" and not ob.actors and ob.deadline is None
+
+
+_FIGURE = re.compile(r"^[\d.,%‰=+<>≥≤/-]*\d[\d.,%‰]*$")
+
+
+def _is_data_line(text: str) -> bool:
+    """A line of a table of figures: cells run together with "|", or mostly numbers ("36.845,06 4.224,32")."""
+    if "|" in text:
+        return True
+    words = text.split()
+    figures = sum(1 for w in words if _FIGURE.match(w.strip("()")))
+    return figures >= 3 and figures >= 0.25 * len(words)
+
+
+def _reads_as_measure(ob: Obligation, text: str) -> bool:
+    """A measure is a point of a list or a sentence, not a table's caption or a scrap of OCR."""
+    return len(text.split()) >= 5 and not _is_data_line(text) and (
+        ob.listed or text.rstrip().endswith((".", ";", ":")))
+
+
+def _annex_key(text: str) -> str:
+    return re.sub(r"^\d+[.)]?\s+", "", fold(expand_abbreviations(text, {})))[:160]
+
+
+def _merge_into_annex(obligations: list[Obligation], text: str) -> list[Obligation]:
+    """One task for a body item and the annex row that restates it: the row's, the body's span in ``also_at``.
 
     Plans often list tasks in the body and assign them in an annex table ("Phân công nhiệm vụ theo
-    Phụ lục đính kèm"): the same task twice. The body item keeps its own span and gets the row's
-    actors, co-actors and (when it has none) deadline, with ``same_as`` pointing at the row.
+    Phụ lục đính kèm"): the same task twice. The row names who and when; what the row leaves blank
+    (actors, co-actors, deadline) is taken from the body item, so nothing is lost.
     """
-    rows = [o for o in obligations if o.actor_source == "table" and o.action]
+    rows = [o for o in obligations if o.origin == "row" and o.action]
     if not rows:
-        return
-    keys = [(row, fold(row.action or "")[:160]) for row in rows]
+        return obligations
+    keys = [(row, _annex_key(row.action or "")) for row in rows]
+    merged: set[int] = set()
     for ob in obligations:
-        if ob.actor_source != "implicit" or not ob.action:
+        if ob.origin == "row":
             continue
-        text = fold(ob.action)[:160]
+        candidates = {_annex_key(ob.action or ""), _annex_key(text[ob.start : ob.end])}
         best, score = None, 0.0
         for row, key in keys:
-            matcher = difflib.SequenceMatcher(None, text, key, autojunk=False)
-            if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
-                continue
-            ratio = matcher.ratio()
-            if ratio > score:
-                best, score = row, ratio
-        if best is not None and score >= 0.8:
-            ob.actors, ob.co_actors = list(best.actors), list(best.co_actors)
-            ob.deadline = ob.deadline or (dict(best.deadline) if best.deadline else None)
-            ob.actor_source, ob.same_as = "table", best
+            for candidate in candidates:
+                matcher = difflib.SequenceMatcher(None, candidate, key, autojunk=False)
+                if matcher.real_quick_ratio() < 0.8 or matcher.quick_ratio() < 0.8:
+                    continue
+                ratio = matcher.ratio()
+                if ratio > score:
+                    best, score = row, ratio
+        if best is None or score < 0.8:
+            continue
+        best.also_at.append((ob.start, ob.end))
+        if not best.actors and ob.actors:
+            best.actors, best.actor_source = list(ob.actors), ob.actor_source
+        if not best.co_actors and ob.co_actors:
+            best.co_actors = [c for c in ob.co_actors if c not in best.actors]
+        best.deadline = best.deadline or (dict(ob.deadline) if ob.deadline else None)
+        best.quota = best.quota or ob.quota
+        best.criteria = best.criteria or ob.criteria
+        best.report_to = best.report_to or ob.report_to
+        merged.add(id(ob))
+    return [o for o in obligations if id(o) not in merged]
 
 
 def _trim(action: str | None, limit: int = 240) -> str | None:
@@ -567,6 +729,38 @@ def _shift(sub: Subject, by: int) -> Subject:
                    sub.modality, sub.heading_like, sub.end + by if sub.end else 0)
 
 
-def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None) -> list[Obligation]:
+def time_in_context(own: dict[str, Any] | None, inherited: dict[str, Any] | None,
+                    plan_year: int | None) -> dict[str, Any] | None:
+    """An item's time read in its context (GUIDELINES: a time fixed by the heading or a column header
+    applies to the items under it).
+
+    The item's own time wins, with its missing year taken from the inherited time (a heading "… TRONG
+    THÁNG 12/2025", a column header "Thời gian (Năm 2026)") or from a one-year plan; with no time of
+    its own the item takes the inherited one.
+    """
+    if own is None:
+        return dict(inherited) if inherited else None
+    year = (inherited or {}).get("year") if not (inherited or {}).get("recurrence") else None
+    return with_year(own, year or plan_year)
+
+
+def plan_year_of(period: dict[str, int | None] | None) -> int | None:
+    """The year of a one-year plan ("Kế hoạch … năm 2026"), else None."""
+    if period and period.get("start") is not None and period.get("start") == period.get("end"):
+        return period["start"]
+    return None
+
+
+def find_tasks(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
+               period: dict[str, int | None] | None = None, addressees: list[str] | None = None) -> TaskList:
+    """The obligations of ``doc`` and its measures (context items that are not tasks), in reading order;
+    ``period`` is the plan's (metadata); a letter's ``addressees`` ("Kính gửi") act where an item of its
+    tasks names nobody."""
+    return _Builder(doc, lay, abbreviations or {}, plan_year_of(period), addressees).run()
+
+
+def find_obligations(doc: Document, lay: Layout, abbreviations: dict[str, str] | None = None,
+                     period: dict[str, int | None] | None = None,
+                     addressees: list[str] | None = None) -> list[Obligation]:
     """All obligations of ``doc`` in reading order."""
-    return _Builder(doc, lay, abbreviations or {}).run()
+    return find_tasks(doc, lay, abbreviations, period, addressees).obligations

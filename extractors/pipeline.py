@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from extractors import confidence
 from extractors.actors import find_defined_abbreviations
 from extractors.metadata import extract_metadata
-from extractors.obligations import Obligation, find_obligations
+from extractors.obligations import Obligation, find_tasks
 from extractors.references import extract_references
 from extractors.structure import Layout, Node, layout
 from ingest import Document, convert_bytes, convert_path
@@ -36,7 +37,7 @@ def _sections(lay: Layout, text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _obligation(index: int, ob: Obligation, text: str, ids: dict[int, str]) -> dict[str, Any]:
+def _obligation(index: int, ob: Obligation, text: str) -> dict[str, Any]:
     return {
         "id": f"ob-{index:04d}",
         "section": ob.section,
@@ -53,7 +54,7 @@ def _obligation(index: int, ob: Obligation, text: str, ids: dict[int, str]) -> d
         "report_to": ob.report_to,
         "product": ob.product,
         "confidence": ob.confidence,
-        "same_as": ids.get(id(ob.same_as)) if ob.same_as is not None else None,
+        "also_at": [list(span) for span in ob.also_at],
     }
 
 
@@ -62,8 +63,9 @@ def extract(document: Document) -> dict[str, Any]:
     lay = layout(document)
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
-    obligations = find_obligations(document, lay, abbreviations)
-    ids = {id(ob): f"ob-{i + 1:04d}" for i, ob in enumerate(obligations)}
+    tasks = find_tasks(document, lay, abbreviations, meta.period, meta.addressees)
+    for ob in tasks.obligations:
+        ob.confidence = confidence.score(ob, document.text[ob.start : ob.end], document, meta.issuer)
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
@@ -78,7 +80,9 @@ def extract(document: Document) -> dict[str, Any]:
         "schema": SCHEMA,
         "document": doc_part,
         "sections": _sections(lay, document.text),
-        "obligations": [_obligation(i + 1, ob, document.text, ids) for i, ob in enumerate(obligations)],
+        "obligations": [_obligation(i + 1, ob, document.text) for i, ob in enumerate(tasks.obligations)],
+        "measures": [{"section": m.section, "text": document.text[m.start : m.end], "span": [m.start, m.end]}
+                     for m in tasks.measures],
     }
 
 

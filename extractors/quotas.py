@@ -12,7 +12,13 @@ How numbers are read (documented decisions):
 
 - "tối thiểu/ít nhất N" -> min N; "không quá/tối đa N" -> max N;
   "từ A đến B", "A đến B", "ít nhất từ A đến B" -> min A, max B;
-  "N … trở lên" -> min N.
+  "N … trở lên", "từ N <a long unit> trở lên" -> min N.
+- "mỗi tháng 02 chuyên mục" is a count per period (``per`` "month").
+- Which number is the work: a count of occasions ("02 lần/năm") is how often,
+  the quota only when nothing else is counted ("… tần suất 02 lần/năm; số
+  lượng mẫu quan trắc 30 mẫu/năm" -> 30 mẫu); a count after a percentage in
+  the same part belongs to that target ("70% phụ nữ … được tầm soát ít nhất
+  4 loại bệnh" -> no quota: a criterion).
 - A bare count after a verb of delivering ("lựa chọn 05 mô hình") is exact:
   min = max = N. A rate "02 lần/năm", "240 mẫu/năm" is exact too, with ``per``.
 - Percentages are targets of a result, not counts: :func:`find_quotas`
@@ -40,7 +46,8 @@ DATA_FILE = Path(__file__).with_name("data") / "quantities.yaml"
 
 _LIST_KEYS: dict[str, tuple[str, ...]] = {
     "quota": ("min_words", "max_words", "at_least_after", "range_from", "range_to", "count_verbs",
-              "count_fillers", "not_count_before", "not_count_units", "unit_stop_words", "money_units"),
+              "count_fillers", "not_count_before", "not_count_units", "unit_stop_words", "money_units",
+              "per_period_before", "frequency_units", "target_breaks"),
     "criteria": ("at_least_after", "metrics", "scale_words", "block_headings", "subject_labels",
                  "subject_joiners", "merit_phrases", "condition_phrases", "reference_before",
                  "reference_anchor", "not_criteria_before", "standard_phrases", "not_target_before"),
@@ -52,7 +59,7 @@ _MAP_KEYS: dict[str, tuple[str, ...]] = {
     "criteria": ("ops_before", "grades"),
 }
 _INT_KEYS: dict[str, tuple[str, ...]] = {
-    "quota": ("unit_max_words",),
+    "quota": ("unit_max_words", "at_least_after_max_words"),
     "criteria": ("merit_max_gap_words", "reference_max_gap_words"),
     "report_to": ("max_chars", "max_gap_words"),
 }
@@ -150,6 +157,10 @@ class _Grammar:
     multipliers: dict[str, int]
     money: frozenset[str]
     unit_max_words: int
+    per_before: re.Pattern[str]
+    frequency: frozenset[str]
+    target_break: re.Pattern[str]
+    at_least_far: re.Pattern[str]
 
 
 def _norm(words: str) -> str:
@@ -194,6 +205,14 @@ def grammar() -> _Grammar:
         multipliers={_norm(k): int(v) for k, v in q["multipliers"].items()},
         money=frozenset(_norm(w) for w in q["money_units"]),
         unit_max_words=int(q["unit_max_words"]),
+        per_before=re.compile(
+            rf"(?<!\w)(?:{alternation(q['per_period_before'])})\s+(?P<period>{alternation(list(q['periods']))})"
+            rf"\s*,?\s*$", flags),
+        frequency=frozenset(_norm(w) for w in q["frequency_units"]),
+        target_break=re.compile("|".join([re.escape(b) for b in q["target_breaks"]] + [r"\n"])),
+        at_least_far=re.compile(
+            rf"(?:[ \t]+[^\W\d_]+){{1,{int(q['at_least_after_max_words'])}}}?[ \t]*"
+            rf"(?:{alternation(q['at_least_after'])})(?!\w)", flags),
     )
 
 
@@ -265,6 +284,7 @@ def _quota_at(text: str, start: int, end: int, g: _Grammar, *, lenient: bool) ->
     left = text[max(0, start - 80):start]
     op_m = g.op_before.search(left)
     verb_m = None if op_m else g.verb_before.search(left)
+    per_m = g.per_before.search(left)  # "mỗi tháng 02 chuyên mục"
     span_start = start
     op = None
     ranged_from = False
@@ -275,6 +295,8 @@ def _quota_at(text: str, start: int, end: int, g: _Grammar, *, lenient: bool) ->
     elif verb_m and verb_m.group("from"):
         ranged_from = True
         span_start = start - (len(left) - verb_m.start("from"))
+    elif per_m:
+        pass  # "mỗi tháng 02 chuyên mục": the number follows a period word, it is no month number
     elif g.not_before.search(left) or g.range_to_before.search(left):
         return None
     elif from_m := g.range_from_before.search(left):
@@ -307,6 +329,8 @@ def _quota_at(text: str, start: int, end: int, g: _Grammar, *, lenient: bool) ->
         n1 = n1 * factor
         n2 = None if n2 is None else n2 * factor
     after = g.at_least_after.match(text, unit.end if unit.text else pos)
+    if after is None and ranged_from and n2 is None and unit.text:
+        after = g.at_least_far.match(text, unit.end)  # "từ 05 mỏ khoáng sản làm vật liệu … trở lên"
     if unit.text and unit.text != "%" and _is_not_unit(unit.text, g):
         return None
     if isinstance(n1, float) or isinstance(n2, float):
@@ -317,7 +341,7 @@ def _quota_at(text: str, start: int, end: int, g: _Grammar, *, lenient: bool) ->
     if is_year and not op:
         return None
     if not lenient:
-        explicit = bool(op or after or unit.per or (n2 is not None and unit.text))
+        explicit = bool(op or after or unit.per or (n2 is not None and unit.text) or (per_m and unit.text))
         if not explicit and not (verb_m and unit.text):
             return None
     if ranged_from and n2 is None and not after:
@@ -336,8 +360,9 @@ def _quota_at(text: str, start: int, end: int, g: _Grammar, *, lenient: bool) ->
         lo, hi = n1, None
     else:
         lo, hi = n1, n1
+    per = unit.per or (g.periods.get(_norm(per_m.group("period"))) if per_m and unit.text else None)
     quote = text[span_start:span_end]
-    value = {"text": quote, "min": lo, "max": hi, "unit": unit.text or None, "per": unit.per}
+    value = {"text": quote, "min": lo, "max": hi, "unit": unit.text or None, "per": per}
     return Finding("quota", span_start, span_end, quote, value)
 
 
@@ -371,7 +396,7 @@ def find_quotas(text: str) -> list[Finding]:
         if m.start() < taken_until:
             continue
         f = _quota_at(text, m.start(), m.end(), g, lenient=False)
-        if f is not None:
+        if f is not None and not _in_target(text, f.start, g):
             found.append(f)
             taken_until = f.end
     spelled = _spelled_quotas(text, g)
@@ -379,8 +404,17 @@ def find_quotas(text: str) -> list[Finding]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _rank(f: Finding) -> int:
+def _in_target(text: str, start: int, g: _Grammar) -> bool:
+    """A count after a percentage in the same part: "70% phụ nữ … được tầm soát ít nhất 4 loại bệnh"."""
+    part_start = max((m.end() for m in g.target_break.finditer(text, 0, start)), default=0)
+    return "%" in text[part_start:start]
+
+
+def _rank(f: Finding, g: _Grammar) -> int:
     v = f.value
+    unit = _norm(v["unit"] or "").split()
+    if unit and unit[0] in g.frequency:
+        return 2  # how often ("02 lần/năm"), only when nothing else is counted
     if v["min"] is not None and v["max"] is not None and v["min"] == v["max"]:
         return 1  # a bare count or a rate
     return 0  # a bound or a range was written out
@@ -395,7 +429,8 @@ def select_quota(clause: str) -> Finding | None:
     found = find_quotas(clause)
     if not found:
         return None
-    return min(found, key=lambda f: (_rank(f), f.start))
+    g = grammar()
+    return min(found, key=lambda f: (_rank(f, g), f.start))
 
 
 def parse_quota(text: str) -> dict[str, Any] | None:

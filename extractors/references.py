@@ -4,6 +4,9 @@
 
 >>> [r["number"] for r in find_references("Thực hiện Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị về …")]
 ['34-CT/TW']
+>>> [r["issuer"] for r in find_references("Kế hoạch số 14-KH/TU ngày 29/7/2025 của Ban Thường vụ Tỉnh ủy và "
+...                                       "Kế hoạch số 24/KH-UBND ngày 14/8/2025 của UBND tỉnh thực hiện …")]
+['Ban Thường vụ Tỉnh ủy', 'UBND tỉnh']
 """
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ REFERENCE = re.compile(
     r"(?:\s*,?\s*ngày\s+(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
     r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
     r"(?:\s+(?:của|do)\s+(?P<issuer>[^;,.()]+?)(?=\s+(?:về|phê duyệt|quy định|ban hành|hướng dẫn|triển khai|thực hiện"
-    r"|tổ chức|tăng cường|đẩy mạnh|tiếp tục|về việc)\b|[;,.()]|$))?",
+    r"|tổ chức|tăng cường|đẩy mạnh|tiếp tục|về việc)\b|[;,.()]|$"
+    rf"|\s+và\s+(?:{_KIND})\b))?",
 )
 
 

@@ -299,8 +299,11 @@ def _closing_end(doc: Document, start: int) -> int:
     """The block after the signer's name (or after the Nơi nhận list when no name)."""
     seen_signer = False
     last = start + 1
+    types = lexicon().doc_types_upper
     for i in range(start, min(start + 40, len(doc.blocks))):
         text = doc.text[doc.blocks[i].start : doc.blocks[i].end].strip()
+        if i > start and text.strip("*_ ").rstrip(":") in types:
+            return i  # the type line of an attached plan ("KẾ HOẠCH") ends the closing
         if _is_signer_line(text):
             seen_signer = True
             last = i + 1
@@ -352,19 +355,31 @@ def layout(doc: Document) -> Layout:
     return Layout(zones, build_tree(doc, body), type_index, title, doc.blocks)
 
 
+_ATTACHED_MARK = re.compile(r"^\W*\(?\s*(ban hanh )?kem theo (quyet dinh|nghi quyet|chi thi|ke hoach|van ban|cong van)")
+
+
 def _attached_document(doc: Document, start: int) -> int | None:
-    """Where the body of a plan attached after a decision's signature starts, if there is one."""
+    """Where the body of a plan attached after a decision's signature starts, if there is one.
+
+    The type line ("KẾ HOẠCH", "CHƯƠNG TRÌNH HÀNH ĐỘNG") right after the closing opens it; further on
+    (after a Nơi nhận laid out as a table row, a scraper's stray heading, a page of furniture) only a
+    type line followed by "(Kèm theo Quyết định số …)" or "(Ban hành kèm theo …)" does.
+    """
     types = lexicon().doc_types_upper
-    for i in range(start, min(start + 12, len(doc.blocks))):
-        text = doc.text[doc.blocks[i].start : doc.blocks[i].end].strip()
-        if text in types and text not in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
-            title = _title_indices(doc, i)
-            end = (title[-1] if title else i) + 1
-            while end < len(doc.blocks):
-                t = doc.text[doc.blocks[end].start : doc.blocks[end].end]
-                if t.startswith("(") or fold(t).startswith("(ban hanh"):
-                    end += 1
-                    continue
-                break
-            return end
+    for i in range(start, len(doc.blocks)):
+        text = doc.text[doc.blocks[i].start : doc.blocks[i].end].strip().strip("*_ ").rstrip(":")
+        if text not in types or text in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
+            continue
+        follows = [fold(doc.text[b.start : b.end]) for b in doc.blocks[i + 1 : i + 6]]
+        if i >= start + 12 and not any(_ATTACHED_MARK.match(t) for t in follows):
+            continue
+        title = _title_indices(doc, i)
+        end = (title[-1] if title else i) + 1
+        while end < len(doc.blocks):
+            t = doc.text[doc.blocks[end].start : doc.blocks[end].end].strip().strip("*_ ")
+            if t.startswith("(") or _ATTACHED_MARK.match(fold(t)) or re.fullmatch(r"[-_=*. ]*", t):
+                end += 1
+                continue
+            break
+        return end
     return None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.deadlines import select_deadline
+from extractors.deadlines import heading_time
 from extractors.lexicon import lexicon
 from extractors.structure import Layout
 from ingest.document import Block, Document
@@ -30,6 +30,7 @@ class TaskRow:
     deadline: str | None
     product: str | None
     inherited_deadline: dict[str, Any] | None
+    deadline_span: tuple[int, int] | None = None  # where the time cell's text sits in the document
 
 
 def classify_header(cells: list[str]) -> dict[int, str]:
@@ -87,7 +88,7 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             if kind == "deadline":
                 cells = _row_cells(doc, rows[header_at])
                 if c in cells:
-                    found = select_deadline(doc.text[cells[c].start : cells[c].end])
+                    found = heading_time(doc.text[cells[c].start : cells[c].end])  # "Thời gian (Năm 2026)"
                     inherited = found.value if found else None
         title: str | None = None
         by_kind = {kind: c for c, kind in columns.items()}
@@ -115,7 +116,7 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
                 # "I | Cải cách thể chế" or a merged "I. NHIỆM VỤ …": titles the rows below
                 heading = " ".join(doc.text[b.start : b.end] for b in filled)
                 title = (number or heading.split(" ", 1)[0]).strip(".")
-                found = select_deadline(heading)
+                found = heading_time(heading)
                 if found:
                     inherited = found.value
                 previous_task = None
@@ -132,5 +133,12 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             end = max(b.end for b in filled)
             label = number.strip(".") if number else None
             section = ".".join(p for p in (title, label) if p) or None
-            out.append(TaskRow(start, end, section, task, lead, cell("co"), deadline, cell("product"), inherited))
+            deadline_span = None
+            if deadline and by_kind.get("deadline") in cells:
+                block = cells[by_kind["deadline"]]
+                raw = doc.text[block.start : block.end]
+                lo = block.start + len(raw) - len(raw.lstrip())
+                deadline_span = (lo, lo + len(deadline))
+            out.append(TaskRow(start, end, section, task, lead, cell("co"), deadline, cell("product"), inherited,
+                               deadline_span))
     return out

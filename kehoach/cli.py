@@ -74,7 +74,7 @@ def render_markdown(task_list: dict[str, Any]) -> str:
         for ob in obs:
             lines.append("| {} | {} | {} | {} | {} | {} |".format(
                 ob["id"], ob["section"] or "", _cell(ob["action"] or ob["text"], 90),
-                _cell(_deadline_text(ob["deadline"]), 30), _cell(_quota_text(ob["quota"]), 25),
+                _cell(_deadline_text(ob["deadline"]), 200), _cell(_quota_text(ob["quota"]), 25),
                 _cell(", ".join(ob["co_actors"]), 40)))
         lines.append("")
     return "\n".join(lines)

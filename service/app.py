@@ -103,7 +103,7 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
     """Open the database (migrating it), the worker and the webhook sender."""
     from service.db import make_engine, make_sessionmaker, migrate
     from service.feeds.webhooks import WebhookDispatcher
-    from service.jobs import JobRunner, default_extractor
+    from service.jobs import JobRunner, Runner, default_extractor
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.originals_dir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +117,20 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
         timeout_s=settings.webhook_timeout_s,
     )
     ext = extractor or default_extractor
-    runner = JobRunner(sessions, settings.originals_dir, ext, notify=hooks.emit, workers=settings.workers)
+    runner: Runner
+    if settings.queue == "procrastinate":
+        from service.queue import QueueRunner
+
+        runner = QueueRunner(settings, engine)
+    else:
+        runner = JobRunner(
+            sessions,
+            settings.originals_dir,
+            ext,
+            notify=hooks.emit,
+            workers=settings.workers,
+            max_attempts=settings.job_max_attempts,
+        )
     recovered = runner.recover()
     if recovered:
         log.info("re-queued %d unfinished jobs", recovered)

@@ -1,4 +1,4 @@
-"""Command line of the service: ``kehoach serve`` and ``kehoach token create|list|revoke``.
+"""Command line of the service: ``kehoach serve|worker|ingest`` and ``kehoach token create|list|revoke``.
 
 The main CLI mounts these with :func:`register`; ``python -m service.cli`` runs them alone.
 """
@@ -37,6 +37,40 @@ def serve(
         f"kehoach: open http://{'[' + host + ']' if ':' in host else host}:{port}/  (API docs at /docs)"
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+
+
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="jobs at once in this process (default KEHOACH_QUEUE_CONCURRENCY)")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="worker name in the queue (default host:pid)")] = None,
+    log_level: Annotated[str, typer.Option(help="logging level")] = "info",
+) -> None:
+    """Process queued jobs on this machine (needs KEHOACH_QUEUE=procrastinate and a PostgreSQL store).
+
+    Run one per core on any machine that shares KEHOACH_DATABASE_URL and the originals under
+    KEHOACH_DATA_DIR; stop with Ctrl-C (the current job is finished first).
+    """
+    import logging
+
+    from service.settings import Settings
+
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings()
+    if concurrency is not None:
+        settings.queue_concurrency = concurrency
+    if settings.queue != "procrastinate":
+        typer.echo("error: set KEHOACH_QUEUE=procrastinate (and the service too) to use workers", err=True)
+        raise typer.Exit(2)
+    try:
+        where = settings.queue_conninfo.split("@")[-1]
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    from service.queue import run_worker
+
+    typer.echo(f"kehoach worker: queue {settings.queue_name!r} on {where}")
+    run_worker(settings, name=name)
 
 
 @token_app.command("create")
@@ -104,8 +138,12 @@ class _sessions:  # noqa: N801 - used as a context manager
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``serve`` and the ``token`` group to the main ``kehoach`` CLI."""
+    """Add ``serve``, ``worker``, ``ingest`` and the ``token`` group to the main ``kehoach`` CLI."""
     app.command("serve")(serve)
+    app.command("worker")(worker)
+    from service.archive import ingest
+
+    app.command("ingest")(ingest)
     app.add_typer(token_app, name="token")
 
 

@@ -15,7 +15,7 @@ from service import auth
 from service.db import session_scope
 from service.errors import ServiceError
 from service.feeds.webhooks import WebhookDispatcher
-from service.jobs import Extractor, JobRunner
+from service.jobs import Extractor, Runner
 from service.settings import Settings
 from service.store import STATUSES, ObligationFilter
 
@@ -27,7 +27,7 @@ class AppState:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    runner: JobRunner
+    runner: Runner
     webhooks: WebhookDispatcher
     extractor: Extractor
 
@@ -97,20 +97,44 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for v in values or [] if v and v.strip()]
 
 
+def _day(value: str | None, name: str) -> date | None:
+    """A form's date field: empty means no filter (a page's empty field sends ``due_from=``)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ServiceError("bad_filter", detail=f"{name} must be YYYY-MM-DD") from None
+
+
+def _flag(value: str | None, name: str) -> bool | None:
+    if value is None or not value.strip():
+        return None
+    if value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    raise ServiceError("bad_filter", detail=f"{name} must be true or false")
+
+
 def obligation_filter(
     actor: Annotated[
         list[str] | None, Query(description="lead body; 'Phòng NV' = 'phong noi vu' = 'Phòng Nội vụ'")
     ] = None,
     co_actor: Annotated[list[str] | None, Query(description="co-operating body")] = None,
     document: Annotated[list[int] | None, Query(description="document id")] = None,
-    due_from: Annotated[date | None, Query(description="a due date on or after (YYYY-MM-DD)")] = None,
-    due_to: Annotated[date | None, Query(description="a due date on or before (YYYY-MM-DD)")] = None,
+    due_from: Annotated[str | None, Query(description="a due date on or after (YYYY-MM-DD); empty: no filter")] = None,
+    due_to: Annotated[str | None, Query(description="a due date on or before (YYYY-MM-DD); empty: no filter")] = None,
     recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
     status: Annotated[list[str] | None, Query(description="todo, in_progress, done, not_applicable")] = None,
     q: Annotated[str | None, Query(description="full text, diacritics optional")] = None,
     corrected: Annotated[
-        bool | None, Query(description="only corrected (true) or uncorrected (false)")
+        str | None, Query(description="only corrected (true) or uncorrected (false); empty: both")
     ] = None,
+    withdrawn: Annotated[
+        bool | None, Query(description="tasks whose clause is gone from the reprocessed plan (default: none)")
+    ] = False,
+    state: AppState = Depends(get_state),  # noqa: B008
 ) -> ObligationFilter:
     statuses = _split(status)
     bad = [s for s in statuses if s not in STATUSES]
@@ -124,18 +148,21 @@ def obligation_filter(
         raise ServiceError(
             "bad_filter", detail=f"unknown recurrence {bad[0]!r}; use {', '.join(RECURRENCES)}, none"
         )
-    if due_from and due_to and due_from > due_to:
+    due_from_d, due_to_d = _day(due_from, "due_from"), _day(due_to, "due_to")
+    if due_from_d and due_to_d and due_from_d > due_to_d:
         raise ServiceError("bad_filter", detail="due_from is after due_to")
     return ObligationFilter(
         actor=_split(actor),
         co_actor=_split(co_actor),
         document=list(document or []),
-        due_from=due_from,
-        due_to=due_to,
+        due_from=due_from_d,
+        due_to=due_to_d,
         recurrence=recs,
         status=statuses,
         q=q.strip() if q and q.strip() else None,
-        corrected=corrected,
+        corrected=_flag(corrected, "corrected"),
+        withdrawn=withdrawn,
+        derived=state.settings.derive_period_end,
     )
 
 

@@ -50,6 +50,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "the task list could not be extracted ({detail})",
         "Không trích xuất được danh sách nhiệm vụ ({detail})",
     ),
+    "too_many_attempts": (
+        422,
+        "processing was interrupted {attempts} times (the worker died each time); gave up",
+        "Xử lý bị gián đoạn {attempts} lần (tiến trình xử lý dừng đột ngột); đã dừng thử lại",
+    ),
     "invalid_field": (422, "{field}: {detail}", "Trường {field} không hợp lệ: {detail}"),
     "bad_filter": (422, "{detail}", "Bộ lọc không hợp lệ: {detail}"),
 }

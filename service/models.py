@@ -101,6 +101,13 @@ class Obligation(Base):
     search: Mapped[str] = mapped_column(Text, default="")  # folded text for diacritics-free search
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # first derived due day (KEHOACH_DERIVE_PERIOD_END): only for a cadence without a day
+    derived_due: Mapped[date | None] = mapped_column(Date)
+    # calendar UID part, kept while the source clause stays the same (reprocessing, re-upload)
+    uid: Mapped[str | None] = mapped_column(String(64), index=True)
+    # set when a reprocessed plan no longer has this clause; the row and its history are kept
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when marked done
 
 
 class ObligationActor(Base):
@@ -119,6 +126,7 @@ class ObligationDue(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id", ondelete="CASCADE"), index=True)
     due: Mapped[date] = mapped_column(Date, index=True)
+    derived: Mapped[bool] = mapped_column(Boolean, default=False)  # an office convention, not the text
 
 
 class Correction(Base):
@@ -129,6 +137,10 @@ class Correction(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     ob_key: Mapped[str] = mapped_column(String(32))
+    # the task it corrects (kept across reprocessing); null on rows written before 0002
+    obligation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("obligations.id", ondelete="SET NULL"), index=True
+    )
     text_hash: Mapped[str] = mapped_column(String(64))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     author: Mapped[str] = mapped_column(String(128))
@@ -148,6 +160,7 @@ class Job(Base):
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_message_vi: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # times claimed by a worker
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

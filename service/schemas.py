@@ -131,6 +131,19 @@ class ObligationPublic(BaseModel):
         None, description="next due date from today; the last one when all have passed"
     )
     due_state: Literal["overdue", "due_soon", "upcoming"] | None = None
+    cadence: Recurrence | None = Field(
+        None, description="the recurrence of a deadline that names no day ('hằng quý'): no due date"
+    )
+    due_derived: bool = Field(
+        False, description="next_due is the period's last day by KEHOACH_DERIVE_PERIOD_END, not the text"
+    )
+    uid: str | None = Field(None, description="calendar UID part; kept across reprocessing")
+    withdrawn: bool = Field(False, description="the clause is gone from the reprocessed plan")
+    done_at: datetime | None = Field(None, description="when the task was marked done")
+    note: str | None = Field(None, description="the latest reviewer's note")
+    status_class: (
+        Literal["done_on_time", "done_late", "in_progress_on_time", "overdue", "not_due", "no_deadline"] | None
+    ) = Field(None, description="the report class (QĐ 42/2014/QĐ-TTg); null when not applicable")
 
 
 class CorrectionPublic(BaseModel):
@@ -188,6 +201,7 @@ class JobPublic(BaseModel):
     document_id: int | None
     filename: str
     error: JobError | None = None
+    attempts: int = Field(0, description="times a worker started this job (bounded by KEHOACH_JOB_MAX_ATTEMPTS)")
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None

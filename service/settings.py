@@ -47,11 +47,20 @@ class Settings(BaseSettings):
     max_upload_mb: float = 50.0
     inline_max_kb: int = 256  # TXT/MD uploads up to this size are processed inline
     workers: int = 1  # background processing threads
+    queue: Literal["embedded", "procrastinate"] = "embedded"  # procrastinate: `kehoach worker` processes jobs
+    job_max_attempts: int = 3  # a job interrupted this many times (its worker died) fails: too_many_attempts
+    queue_name: str = "kehoach"  # the Procrastinate queue
+    queue_concurrency: int = 1  # jobs at once per `kehoach worker` process
+    queue_heartbeat_s: float = 5.0  # a worker's heartbeat interval
+    queue_stalled_s: float = 30.0  # a worker silent this long is dead: its job is retried
     webhook_retries: int = 4
     webhook_backoff_s: float = 1.0  # first retry delay, doubled each time
     webhook_timeout_s: float = 10.0
     lang: Literal["vi", "en"] = "vi"  # default language of the web page and exports
     due_soon_days: int = 14
+    # Off by default: a recurrence with no day ("hằng quý") is due on its period's last day.
+    # Such days are an office convention, not the text: marked "derived" wherever shown.
+    derive_period_end: bool = False
 
     @property
     def auth_enabled(self) -> bool:
@@ -71,6 +80,14 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
         return f"sqlite:///{self.data_dir / 'kehoach.sqlite3'}"
+
+    @property
+    def queue_conninfo(self) -> str:
+        """The libpq URL of the store's PostgreSQL database, which also holds the queue."""
+        url = self.sqlalchemy_url
+        if not url.startswith("postgresql"):
+            raise ValueError("KEHOACH_QUEUE=procrastinate needs KEHOACH_DATABASE_URL=postgresql://…")
+        return "postgresql://" + url.split("://", 1)[1]
 
     @property
     def max_upload_bytes(self) -> int:

@@ -91,72 +91,145 @@ def fill_metadata(doc: Document, meta: dict[str, Any], sections: list[Any]) -> N
     ]
 
 
-def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], today: date) -> list[int]:
-    """Replace the document's obligations with the task list's; corrections are kept and re-attached.
+SAME_SECTION_MIN = 0.8  # text similarity that keeps a task's identity within its section
+OTHER_SECTION_MIN = 0.9  # … when its section changed (a heading re-read, an item moved)
 
-    Returns the new obligation ids.
+
+def _words(text: str) -> set[str]:
+    return set(text_key(text).split())
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two clauses are, 0–1: difflib's ratio, or the share of the longer one that the
+    shorter one covers when one contains the other (a clause that grew by a trailing sentence).
+
+    >>> similarity("Báo cáo kết quả trước ngày 30/12.", "Báo cáo kết quả trước ngày 30/12")
+    0.96...
+    """
+    from difflib import SequenceMatcher
+
+    if a == b:
+        return 1.0
+    short, long_ = sorted((a, b), key=len)
+    if short and short in long_:
+        return max(0.8, len(short) / len(long_)) if len(short) >= 0.6 * len(long_) else len(short) / len(long_)
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < SAME_SECTION_MIN or m.quick_ratio() < SAME_SECTION_MIN:
+        return 0.0
+    return m.ratio()
+
+
+def match_tasks(
+    old: list[tuple[int, str | None, str]], new: list[tuple[str | None, str]]
+) -> dict[int, int]:
+    """Which stored task each new clause continues: ``{new index: old id}``.
+
+    Matched by text (same text first, then similar text, preferring the same section),
+    never by position; each stored task is taken at most once.
+
+    >>> match_tasks([(7, "I.1", "Phòng Nội vụ báo cáo."), (8, "I.2", "Phòng Tài chính lập dự toán.")],
+    ...             [("I.2", "Phòng Tài chính lập dự toán kinh phí."), ("I.1", "Phòng Nội vụ báo cáo."),
+    ...              ("I.3", "Mới.")])
+    {1: 7, 0: 8}
+    """
+    out: dict[int, int] = {}
+    taken: set[int] = set()
+    by_hash: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    for oid, section, text in old:
+        by_hash[text_hash(text)].append((oid, section))
+    for i, (section, text) in enumerate(new):  # identical clauses: same section first
+        candidates = [c for c in by_hash.get(text_hash(text), []) if c[0] not in taken]
+        if candidates:
+            oid = next((c[0] for c in candidates if c[1] == section), candidates[0][0])
+            out[i] = oid
+            taken.add(oid)
+    rest_old = [(oid, sec, text, _words(text)) for oid, sec, text in old if oid not in taken]
+    pairs: list[tuple[float, int, int]] = []
+    for i, (section, text) in enumerate(new):
+        if i in out:
+            continue
+        words = _words(text)
+        for oid, old_section, old_text, old_words in rest_old:
+            union = words | old_words
+            if not union or len(words & old_words) / len(union) < 0.4:
+                continue
+            score = similarity(old_text, text)
+            same = old_section == section
+            if score >= (SAME_SECTION_MIN if same else OTHER_SECTION_MIN):
+                pairs.append((score + (0.05 if same else 0.0), i, oid))
+    for _, i, oid in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if i not in out and oid not in taken:
+            out[i] = oid
+            taken.add(oid)
+    return out
+
+
+def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], today: date) -> list[int]:
+    """Store the task list: a task keeps its id and calendar UID while its clause stays the same or
+    nearly so (:func:`match_tasks`); a new clause is a new task; a task whose clause is gone is
+    marked withdrawn (kept, with its corrections). Corrections follow their task.
+
+    Returns the ids of the document's current (not withdrawn) tasks, in the plan's order.
     """
     fill_metadata(doc, tasklist.get("document") or {}, tasklist.get("sections") or [])
-    session.execute(delete(Obligation).where(Obligation.document_id == doc.id))
-    corrections = list(
-        session.scalars(
-            select(Correction)
-            .where(Correction.document_id == doc.id)
-            .order_by(Correction.created_at, Correction.id)
-        )
-    )
     machine_obs = [o for o in tasklist.get("obligations") or [] if isinstance(o, dict)]
-    hashes = [text_hash(o.get("text") or "") for o in machine_obs]
-    by_hash: dict[str, list[Correction]] = defaultdict(list)
-    for c in corrections:
-        by_hash[c.text_hash].append(c)
-    orphans_by_key: dict[str, list[Correction]] = defaultdict(list)
-    for c in corrections:
-        if c.text_hash not in hashes:
-            orphans_by_key[c.ob_key].append(c)
-    rows: list[tuple[Obligation, list[Correction]]] = []
-    for seq, (ob, h) in enumerate(zip(machine_obs, hashes, strict=True)):
+    existing = (
+        list(session.scalars(select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.id)))
+        if doc.id is not None
+        else []
+    )
+    by_id = {o.id: o for o in existing}
+    matched = match_tasks(
+        [(o.id, o.section, (o.machine or {}).get("text") or "") for o in existing],
+        [(ob.get("section"), ob.get("text") or "") for ob in machine_obs],
+    )
+    now = utcnow()
+    rows: list[Obligation] = []
+    for seq, ob in enumerate(machine_obs):
         key = str(ob.get("id") or f"ob-{seq + 1:04d}")
-        attached = by_hash.get(h) or orphans_by_key.get(key, [])
-        for c in attached:
-            c.ob_key, c.text_hash = key, h
         span = ob.get("span") or [0, 0]
-        row = Obligation(
-            document_id=doc.id,
-            key=key,
-            seq=seq,
-            section=ob.get("section"),
-            span_start=int(span[0]),
-            span_end=int(span[1]),
-            text_hash=h,
-            machine=ob,
-        )
-        rows.append((row, attached))
-    years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
-    for row, attached in rows:
-        apply_effective(row, attached)
-    session.add_all([r for r, _ in rows])
+        row = by_id.get(matched[seq]) if seq in matched else None
+        if row is None:
+            row = Obligation(document_id=doc.id, effective=dict(ob))
+            session.add(row)
+        row.key, row.seq, row.section = key, seq, ob.get("section")
+        row.span_start, row.span_end = int(span[0]), int(span[1])
+        row.text_hash, row.machine, row.withdrawn_at = text_hash(ob.get("text") or ""), ob, None
+        rows.append(row)
+    kept = {r.id for r in rows if r.id is not None}
+    for old in existing:
+        if old.id not in kept:
+            if old.withdrawn_at is None:
+                old.withdrawn_at = now
+            old.seq = len(machine_obs) + old.seq  # after the current tasks, in their old order
     session.flush()
-    for row, _ in rows:
+    years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
+    for row in rows:
+        if row.uid is None:
+            row.uid = f"obligation-{row.id}"
+        apply_effective(row, corrections_of(session, row))
         index_rows(session, row, years)
     doc.obligation_count = len(rows)
     doc.status = "ready"
     doc.processed_at = utcnow()
-    return [r.id for r, _ in rows]
+    return [r.id for r in rows]
 
 
 def apply_effective(row: Obligation, corrections: list[Correction]) -> None:
     """Set ``effective``, ``status`` and ``corrected`` from the machine output and the corrections."""
     effective = dict(row.machine)
-    status = "todo"
+    status, done_at = "todo", None
     for c in corrections:
         for name, value in c.fields.items():
             if name == "status":
+                if value == "done" and status != "done":
+                    done_at = c.created_at
                 status = value
             elif name in CORRECTABLE:
                 effective[name] = value
     row.effective = effective
     row.status = status
+    row.done_at = done_at if status == "done" else None
     row.corrected = bool(corrections)
     row.updated_at = utcnow()
 
@@ -178,11 +251,13 @@ def index_rows(session: Session, row: Obligation, years: tuple[int, int]) -> Non
         ]
     )
     deadline = eff.get("deadline") if isinstance(eff.get("deadline"), dict) else None
-    rule = dues.rrule_of(deadline)
-    first, last = dues.recurrence_years(*years) if rule else years
+    first, last = dues.recurrence_years(*years) if dues.rrule_of(deadline) else years
     dates = sorted(set(dues.due_dates(deadline, first, last)))
-    session.add_all([ObligationDue(obligation_id=row.id, due=d) for d in dates])
+    derived = [] if dates else sorted(set(dues.derived_due_dates(deadline, first, last)))
+    session.add_all([ObligationDue(obligation_id=row.id, due=d, derived=False) for d in dates])
+    session.add_all([ObligationDue(obligation_id=row.id, due=d, derived=True) for d in derived])
     row.due = dates[0] if dates else None
+    row.derived_due = derived[0] if derived else None
     rec = (deadline or {}).get("recurrence")
     row.recurrence = rec if isinstance(rec, str) else None
     parts = [
@@ -207,6 +282,7 @@ def correct(
     """Store a reviewer's correction beside the machine output and refresh the derived rows."""
     correction = Correction(
         document_id=row.document_id,
+        obligation_id=row.id,
         ob_key=row.key,
         text_hash=row.text_hash,
         fields=fields,
@@ -223,13 +299,24 @@ def correct(
 
 
 def corrections_of(session: Session, row: Obligation) -> list[Correction]:
-    return list(
+    """The task's corrections, oldest first (rows from before 0002 are found by the clause's text)."""
+    if row.id is None:
+        return []
+    legacy = and_(
+        Correction.obligation_id.is_(None),
+        Correction.document_id == row.document_id,
+        Correction.text_hash == row.text_hash,
+    )
+    found = list(
         session.scalars(
             select(Correction)
-            .where(Correction.document_id == row.document_id, Correction.text_hash == row.text_hash)
+            .where(or_(Correction.obligation_id == row.id, legacy))
             .order_by(Correction.created_at, Correction.id)
         )
     )
+    for c in found:
+        c.obligation_id = row.id
+    return found
 
 
 # ---------------------------------------------------------------- querying obligations
@@ -246,6 +333,8 @@ class ObligationFilter:
     status: list[str] = field(default_factory=list)
     q: str | None = None
     corrected: bool | None = None
+    withdrawn: bool | None = False  # False: current tasks only; True: withdrawn only; None: both
+    derived: bool = False  # count days derived by KEHOACH_DERIVE_PERIOD_END as due days
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
@@ -266,6 +355,8 @@ class ObligationFilter:
             conds.append(Obligation.document_id.in_(self.document))
         if self.due_from or self.due_to:
             window = [ObligationDue.obligation_id == Obligation.id]
+            if not self.derived:
+                window.append(ObligationDue.derived.is_(False))
             if self.due_from:
                 window.append(ObligationDue.due >= self.due_from)
             if self.due_to:
@@ -283,6 +374,10 @@ class ObligationFilter:
             conds.extend(Obligation.search.contains(w, autoescape=True) for w in text_key(self.q).split())
         if self.corrected is not None:
             conds.append(Obligation.corrected.is_(self.corrected))
+        if self.withdrawn is not None:
+            conds.append(
+                Obligation.withdrawn_at.is_not(None) if self.withdrawn else Obligation.withdrawn_at.is_(None)
+            )
         return conds
 
 
@@ -293,8 +388,9 @@ def query_obligations(
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
     total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
+    due = func.coalesce(Obligation.due, Obligation.derived_due) if flt.derived else Obligation.due
     order = (
-        [Obligation.due.is_(None), Obligation.due, Obligation.document_id, Obligation.seq]
+        [due.is_(None), due, Obligation.document_id, Obligation.seq]
         if sort == "due"
         else [Obligation.document_id, Obligation.seq]
     )
@@ -310,22 +406,42 @@ def query_obligations(
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)
 
 
-def due_info(session: Session, ids: list[int], today: date) -> dict[int, tuple[date | None, date | None]]:
-    """For each obligation: (next due date on or after today, last due date before today)."""
+def latest_notes(session: Session, ids: list[int]) -> dict[int, str]:
+    """For each task, the latest reviewer's note (the "Ghi chú" of exports)."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for ob_id, text in session.execute(
+            select(Correction.obligation_id, Correction.note)
+            .where(Correction.obligation_id.in_(chunk), Correction.note.is_not(None), Correction.note != "")
+            .order_by(Correction.created_at, Correction.id)
+        ).all():
+            out[ob_id] = text
+    return out
+
+
+def due_info(
+    session: Session, ids: list[int], today: date, derived: bool = False
+) -> dict[int, tuple[date | None, date | None]]:
+    """For each obligation: (next due date on or after today, last due date before today).
+
+    Only days the text gives, unless ``derived`` (the KEHOACH_DERIVE_PERIOD_END setting).
+    """
+    real = literal(True) if derived else ObligationDue.derived.is_(False)
     out: dict[int, tuple[date | None, date | None]] = {i: (None, None) for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         nxt = dict(
             session.execute(
                 select(ObligationDue.obligation_id, func.min(ObligationDue.due))
-                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today)
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due >= today, real)
                 .group_by(ObligationDue.obligation_id)
             ).all()
         )
         last = dict(
             session.execute(
                 select(ObligationDue.obligation_id, func.max(ObligationDue.due))
-                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today)
+                .where(ObligationDue.obligation_id.in_(chunk), ObligationDue.due < today, real)
                 .group_by(ObligationDue.obligation_id)
             ).all()
         )

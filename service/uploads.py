@@ -101,8 +101,12 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
         sha256=sha,
     )
     session.add(job)
+    session.flush()
+    state.runner.enqueue(session, job.id)  # a queue's job row commits with the upload
     session.commit()
-    inline = fmt in INLINE_FORMATS and len(data) <= state.settings.inline_max_kb * 1024
+    inline = (
+        state.runner.inline_ok and fmt in INLINE_FORMATS and len(data) <= state.settings.inline_max_kb * 1024
+    )
     return Accepted(doc.id, job.id, duplicate=False, inline=inline)
 
 

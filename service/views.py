@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from service import schemas, store
+from service import dues, reports, schemas, store
 from service.models import Correction, Document, Job, Obligation
 
 
@@ -79,6 +79,7 @@ def job_public(job: Job) -> schemas.JobPublic:
         status=job.status,  # type: ignore[arg-type]
         document_id=job.document_id,
         filename=job.filename,
+        attempts=job.attempts or 0,
         error=error,
         created_at=job.created_at,
         started_at=job.started_at,
@@ -92,10 +93,12 @@ def obligation_fields(
     due: tuple[date | None, date | None] | None,
     today: date,
     soon_days: int,
+    derived: bool = False,
 ) -> dict[str, Any]:
     eff = dict(ob.effective)
     eff.pop("id", None)
     next_due, last_due = due or (None, None)
+    deadline = eff.get("deadline") if isinstance(eff.get("deadline"), dict) else None
     fields: dict[str, Any] = {
         **eff,
         "id": ob.id,
@@ -105,6 +108,12 @@ def obligation_fields(
         "corrected": ob.corrected,
         "next_due": next_due or last_due,
         "due_state": store.due_state(ob.status, next_due, last_due, today, soon_days),
+        "cadence": dues.cadence(deadline),
+        "due_derived": bool(derived and ob.due is None and ob.derived_due is not None),
+        "uid": ob.uid,
+        "withdrawn": ob.withdrawn_at is not None,
+        "done_at": ob.done_at,
+        "status_class": reports.status_class(ob.status, ob.done_at, next_due, last_due, today),
     }
     if doc is not None:
         fields["document_number"], fields["document_title"] = doc.number, doc.title
@@ -120,8 +129,9 @@ def obligation_public(
     due: tuple[date | None, date | None] | None,
     today: date,
     soon_days: int,
+    derived: bool = False,
 ) -> schemas.ObligationPublic:
-    return schemas.ObligationPublic.model_validate(obligation_fields(ob, doc, due, today, soon_days))
+    return schemas.ObligationPublic.model_validate(obligation_fields(ob, doc, due, today, soon_days, derived))
 
 
 def obligation_detail(
@@ -131,9 +141,11 @@ def obligation_detail(
     today: date,
     soon_days: int,
     corrections: list[Correction],
+    derived: bool = False,
 ) -> schemas.ObligationDetail:
-    fields = obligation_fields(ob, doc, due, today, soon_days)
+    fields = obligation_fields(ob, doc, due, today, soon_days, derived)
     fields["machine"] = ob.machine
+    fields["note"] = next((c.note for c in reversed(corrections) if c.note), None)
     fields["corrections"] = [
         schemas.CorrectionPublic(
             id=c.id, fields=c.fields, author=c.author, note=c.note, created_at=c.created_at

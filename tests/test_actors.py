@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extractors.actors import find_co_actors, find_subject
+from extractors.actors import canonical_body, cell_actors, find_co_actors, find_subject
 from ingest.normalize import normalize_text
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
@@ -77,12 +77,48 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s*]+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
+def _source_text(path: Path) -> str:
+    """A source's text: read as is for .txt/.md, through ingest for Word and PDF (text layer)."""
+    if path.suffix in (".txt", ".md"):
+        return path.read_text(encoding="utf-8")
+    from ingest import convert_path
+
+    return convert_path(str(path)).text
+
+
 @pytest.mark.skipif(not SHARED.exists(), reason="/work/shared not mounted")
 def test_clauses_are_verbatim() -> None:
     cache: dict[str, str] = {}
     for case in CASES:
         kind, name = case["source"].split("/", 1)
         folder = SHARED / ("seeds" if kind == "seed" else "corpus")
+        if not (folder / name).exists():
+            folder = SHARED / "corpus-more"
         if name not in cache:
-            cache[name] = _fold((folder / name).read_text(encoding="utf-8"))
+            cache[name] = _fold(_source_text(folder / name))
         assert _fold(case["clause"]) in cache[name], case["clause"][:60]
+
+
+NAMES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "actor_names.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", NAMES["snap"], ids=lambda c: c["printed"][:40])
+def test_canonical_body(case: dict[str, Any]) -> None:
+    assert canonical_body(normalize_text(case["printed"])) == normalize_text(case["name"])
+
+
+@pytest.mark.parametrize("case", NAMES["cells"], ids=lambda c: c["cell"][:40])
+def test_cell_actors(case: dict[str, Any]) -> None:
+    cell = normalize_text(case["cell"])
+    spans = cell_actors(cell)
+    for a in spans:
+        assert cell[a.start:a.end] == a.text
+    assert [a.text for a in spans] == _names(case["actors"])
+
+
+def test_name_tables_shape() -> None:
+    assert len(NAMES["snap"]) >= 8 and len(NAMES["cells"]) >= 6
+    assert any(c["printed"] == c["name"] for c in NAMES["snap"])  # rows that must stay as printed
+    assert any(c["actors"] == [] for c in NAMES["cells"])

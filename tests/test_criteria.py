@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from extractors.criteria import find_criteria, find_criteria_block, has_criteria
+from extractors.criteria import criteria_of, find_criteria, find_criteria_block, has_criteria
 from ingest.normalize import normalize_text
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "criteria.yaml").read_text(encoding="utf-8"))
@@ -53,6 +53,14 @@ def test_find_criteria_block(case: dict[str, Any]) -> None:
 def test_not_criteria(case: dict[str, Any]) -> None:
     text = normalize_text(case["text"])
     assert not has_criteria(text), [f.text for f in find_criteria_block(text) + find_criteria(text)]
+
+
+@pytest.mark.parametrize("case", CASES["criteria_of"], ids=_id)
+def test_criteria_of(case: dict[str, Any]) -> None:
+    text = normalize_text(case["text"])
+    got = criteria_of(text)
+    assert [c["text"] for c in got] == case["expect"]
+    assert all(c["text"] in text for c in got)
 
 
 _NUMBERED = re.compile(r"^\s*([IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s")

@@ -12,9 +12,12 @@ from extractors.deadlines import (
     TimeWordsError,
     find_deadlines,
     fold,
+    heading_time,
     parse_deadline,
     select_deadline,
+    slot_deadline,
     validate_time_words,
+    with_year,
 )
 from extractors.findings import Finding
 
@@ -42,7 +45,7 @@ def test_parse(row: dict[str, Any]) -> None:
 @pytest.mark.parametrize("row", CASES["select"], ids=lambda r: _id(r, "clause"))
 def test_select(row: dict[str, Any]) -> None:
     clause = row["clause"]
-    got = select_deadline(clause)
+    got = select_deadline(clause, default_year=row.get("default_year"))
     if row["expect"] is None:
         assert got is None, got
         return
@@ -61,6 +64,36 @@ def test_find(row: dict[str, Any]) -> None:
         assert text[finding.start:finding.end] == finding.text
         assert finding.value["text"] == finding.text
     assert [f.text for f in found] == row["spans"]
+
+
+@pytest.mark.parametrize("row", CASES["heading"], ids=lambda r: _id(r, "text"))
+def test_heading(row: dict[str, Any]) -> None:
+    got = heading_time(row["text"])
+    if row["expect"] is None:
+        assert got is None, got
+        return
+    assert got is not None and row["text"][got.start:got.end] == got.text
+    assert {k: got.value.get(k) for k in row["expect"]} == row["expect"]
+
+
+@pytest.mark.parametrize("row", CASES["slot"], ids=lambda r: _id(r, "text"))
+def test_slot(row: dict[str, Any]) -> None:
+    got = slot_deadline(row["text"], default_year=row.get("default_year"), task=row.get("task"))
+    if row["expect"] is None:
+        assert got is None, got
+        return
+    assert got is not None and set(got) == set(DEADLINE_KEYS)
+    assert {k: got.get(k) for k in row["expect"]} == row["expect"]
+
+
+@pytest.mark.parametrize("row", CASES["with_year"], ids=lambda r: _id(r, "text"))
+def test_with_year(row: dict[str, Any]) -> None:
+    value = parse_deadline(row["text"])
+    assert value is not None
+    got = with_year(value, row["year"])
+    assert got is not None
+    assert {k: got.get(k) for k in row["expect"]} == row["expect"]
+    assert with_year(value, None) == value
 
 
 def test_table_sizes() -> None:

@@ -36,6 +36,11 @@ def _check_contract(result: dict) -> None:
         q = ob["quota"]
         if q is not None:
             assert q["min"] is not None or q["max"] is not None
+        for a, b in ob["also_at"]:
+            assert 0 <= a < b <= len(text) and not (a < end and start < b), (ob["id"], a, b)
+    for m in result["measures"]:
+        assert text[m["span"][0]:m["span"][1]] == m["text"]
+        assert not any(o["span"][0] <= m["span"][0] < o["span"][1] for o in result["obligations"]), m["text"]
     for section in result["sections"]:
         s, e = section["span"]
         assert text[s:e] == section["heading"]
@@ -201,13 +206,92 @@ def test_task_table_rows_and_their_body_items() -> None:
     buf = io.BytesIO()
     word.save(buf)
     result = extract(convert_bytes(buf.getvalue(), "annex.docx"))
-    by_text = {ob["text"].split("\n")[0][:30]: ob for ob in result["obligations"]}
+    text = result["document"]["text"]
     row = next(ob for ob in result["obligations"] if ob["text"].startswith("1\n"))
     assert row["actor_source"] == "table" and row["section"] == "I.1"
     assert row["actors"] == ["Văn phòng Ủy ban nhân dân tỉnh"]
     assert row["co_actors"] == ["Các sở, ban, ngành"] and row["deadline"]["date"] == "2026-03-31"
-    body = by_text["Rà soát, công bố thủ tục hành "]
-    assert body["same_as"] == row["id"] and body["actors"] == row["actors"]
-    other = by_text["Tổ chức tiếp nhận hồ sơ theo c"]
-    assert other["actors"] == [] and other["same_as"] is None
+    # the body item restated by the row is one task, the row's, with the body's span in also_at
+    assert [text[a:b] for a, b in row["also_at"]] == [
+        "Rà soát, công bố thủ tục hành chính nội bộ thuộc phạm vi quản lý."]
+    assert not any(ob["text"].startswith("Rà soát, công bố") for ob in result["obligations"])
+    # a body item that names no body, sets no time and is in no row is a measure, not a task
+    assert [m["text"] for m in result["measures"]] == ["Tổ chức tiếp nhận hồ sơ theo cơ chế một cửa."]
+    assert all(text[m["span"][0]:m["span"][1]] == m["text"] for m in result["measures"])
+    assert all(ob["also_at"] == [] for ob in result["obligations"] if ob is not row)
     assert not any(ob["text"].startswith(("I\n", "(Phân công")) for ob in result["obligations"])
+
+
+TARGET_ROWS = [
+    ["TT", "Chỉ tiêu", "Mục tiêu năm 2026", "Cơ quan chủ trì, theo dõi", "Cơ quan phối hợp"],
+    ["1", "Tỷ lệ hồ sơ trực tuyến toàn trình", "Đạt tối thiểu 80%", "Văn phòng UBND tỉnh", "Các sở, ban, ngành"],
+    ["2", "Tỷ lệ dân số tham gia bảo hiểm y tế", "Trên 95%", "Sở Y tế", "Bảo hiểm xã hội tỉnh"],
+]
+
+
+def test_target_table_rows_are_tasks_of_their_lead() -> None:
+    """A target table (chỉ tiêu | chủ trì | phối hợp) is a task table: each row is its chủ trì's task."""
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    word = docx.Document()
+    for line in ["KẾ HOẠCH", "Thực hiện các chỉ tiêu năm 2026", "I. CHỈ TIÊU", "Chỉ tiêu cụ thể tại Phụ lục."]:
+        word.add_paragraph(line)
+    table = word.add_table(rows=len(TARGET_ROWS), cols=5)
+    for r, values in enumerate(TARGET_ROWS):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    result = extract(convert_bytes(buf.getvalue(), "targets.docx"))
+    rows = [ob for ob in result["obligations"] if ob["actor_source"] == "table"]
+    assert [ob["actors"] for ob in rows] == [["Văn phòng Ủy ban nhân dân tỉnh"], ["Sở Y tế"]]
+    assert rows[0]["co_actors"] == ["Các sở, ban, ngành"]
+    assert rows[0]["criteria"] and rows[0]["criteria"][0]["op"] == ">="
+
+
+def test_a_time_cell_of_several_timed_steps_gives_a_task_per_step() -> None:
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    rows = [["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+            ["1", "Kế hoạch tự kiểm tra năm 2026", "Các cơ quan, đơn vị",
+             "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo "
+             "kết quả khắc phục chậm nhất trong tháng 8/2026"]]
+    word = docx.Document()
+    word.add_paragraph("KẾ HOẠCH")
+    word.add_paragraph("Kiểm tra năm 2026")
+    table = word.add_table(rows=2, cols=4)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    result = extract(convert_bytes(buf.getvalue(), "steps.docx"))
+    got = [(ob["text"][:40], ob["deadline"]["month"], ob["actors"]) for ob in result["obligations"]]
+    assert got == [
+        ("1\nKế hoạch tự kiểm tra năm 2026\nCác cơ q", 1, ["Các cơ quan, đơn vị"]),
+        ("tổ chức kiểm tra chậm nhất trong tháng 6", 6, ["Các cơ quan, đơn vị"]),
+        ("báo cáo kết quả khắc phục chậm nhất tron", 8, ["Các cơ quan, đơn vị"]),
+    ]
+
+
+def test_targets_that_schedule_an_action_are_tasks() -> None:
+    from ingest import convert_bytes
+
+    plan = ("KẾ HOẠCH\nChuyển đổi số năm 2026\nI. MỤC TIÊU, NHIỆM VỤ\n1. Chuyển đổi số\na) Mục tiêu\n"
+            "- 100% hồ sơ công việc được xử lý trên môi trường mạng trong năm 2026.\n"
+            "- Hoàn thành và đưa Trung tâm điều hành thông minh vào hoạt động trong quý I năm 2026.\n"
+            "b) Nhiệm vụ\n- Sở Khoa học và Công nghệ xây dựng kế hoạch chuyển đổi số.\n")
+    result = extract(convert_bytes(plan.encode(), "targets.txt"))
+    texts = [ob["text"] for ob in result["obligations"]]
+    assert any(t.startswith("Hoàn thành và đưa Trung tâm") for t in texts)
+    assert not any(t.startswith("100% hồ sơ") for t in texts)
+    scheduled = next(ob for ob in result["obligations"] if ob["text"].startswith("Hoàn thành"))
+    assert scheduled["deadline"]["quarter"] == 1 and scheduled["actors"] == []

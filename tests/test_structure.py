@@ -77,3 +77,48 @@ def test_samples_close_with_signature(path) -> None:  # type: ignore[no-untyped-
     closing = [doc.text[doc.blocks[i].start:doc.blocks[i].end] for i in lay.blocks_in("closing")]
     assert closing and closing[0].startswith("Nơi nhận")
     assert any(t.startswith("- Lưu") for t in closing)
+
+
+DECISION_WITH_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH AN HÒA
+Số: 21/QĐ-UBND
+An Hòa, ngày 10 tháng 3 năm 2025
+QUYẾT ĐỊNH
+Ban hành Kế hoạch phòng, chống thiên tai năm 2025
+Căn cứ Luật Tổ chức chính quyền địa phương;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2025.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn An
+{furniture}KẾ HOẠCH
+Phòng, chống thiên tai năm 2025
+(Kèm theo Quyết định số 21/QĐ-UBND ngày 10/3/2025 của UBND tỉnh)
+I. TỔ CHỨC THỰC HIỆN
+1. Sở Nông nghiệp và Môi trường chủ trì kiểm tra hồ đập trước ngày 30/4/2025.
+2. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.
+3. Ủy ban nhân dân các xã, phường rà soát khu dân cư có nguy cơ sạt lở trong tháng 5/2025.
+"""
+# What sits between the signature and an attached plan in real copies: gazette furniture and page
+# numbers, a scraper's stray headings, blank form lines.
+FURNITURE = [
+    "",
+    "CÔNG BÁO/Số 12/Ngày 20-03-2025\n15\n",
+    "Tải về\nVăn bản liên quan\nThuộc tính\nLược đồ\nNội dung\nTiếng Anh\nBản gốc\nBản PDF\n"
+    "Lịch sử\nVBHN\nVăn bản gốc\nVăn bản tiếng Anh\nChia sẻ\n",
+]
+
+
+@pytest.mark.parametrize("furniture", FURNITURE, ids=["adjacent", "gazette", "scraper"])
+def test_attached_plan_opens_its_own_body_wherever_it_sits(furniture: str) -> None:
+    from extractors.pipeline import extract
+
+    result = extract(convert_bytes(DECISION_WITH_PLAN.format(furniture=furniture).encode(), "qd.txt"))
+    texts = [ob["text"] for ob in result["obligations"]]
+    for opening in ("Sở Nông nghiệp và Môi trường chủ trì", "Sở Tài chính bố trí", "Ủy ban nhân dân các xã"):
+        assert any(t.startswith(opening) for t in texts), (opening, texts)
+    assert not any("Kèm theo Quyết định" in t for t in texts)

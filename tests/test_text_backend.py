@@ -85,3 +85,23 @@ def test_corpus_text_files_ingest(path: Path) -> None:
     assert unicodedata.is_normalized("NFC", doc.text)
     assert all("\n" not in doc.text[b.start:b.end] for b in doc.blocks)
     assert "**" not in doc.text
+
+
+def test_gazette_furniture_is_dropped_from_scraped_text() -> None:
+    """Running headers, the page numbers after them and e-signature stamp lines leave the text."""
+    from ingest import convert_bytes
+
+    page = "CÔNG BÁO/Số 302/Ngày 02-06-2026 \n{n}\n \n"
+    filler = "".join(f"Các địa phương rà soát thôn, tổ dân phố theo tiêu chí thứ {i} của Bộ Nội vụ.\n"
+                     for i in range(12))
+    text = (page.format(n=70) + "THỦ TƯỚNG CHÍNH PHỦ\nSố: 21/CT-TTg\nHà Nội, ngày 20 tháng 5 năm 2026\nCHỈ THỊ\n"
+            "Về việc sắp xếp thôn\n" + filler + "1. Bộ Nội vụ hướng dẫn các địa phương hoàn thành trước ngày\n"
+            "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+            "Ngày ký: 2026-06-02 08:06:58 +07:00\n\n" + page.format(n=71)
+            + "30 tháng 6 năm 2026.\n" + filler + "2. Bộ Tài chính bảo đảm kinh phí.\n\n" + page.format(n=72)
+            + "3. Các bộ theo chức năng, nhiệm vụ thực hiện Chỉ thị này.\n")
+    doc = convert_bytes(text.encode(), "ct.txt")
+    assert "CÔNG BÁO" not in doc.text and "Ký bởi" not in doc.text and "Ngày ký" not in doc.text
+    assert "\n70\n" not in doc.text and "\n71\n" not in doc.text
+    assert "hoàn thành trước ngày 30 tháng 6 năm 2026." in doc.text  # the sentence goes on over the page break
+    assert doc.text.startswith("THỦ TƯỚNG CHÍNH PHỦ")

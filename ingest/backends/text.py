@@ -11,6 +11,7 @@ import re
 
 from ingest.document import Document, DocumentBuilder
 from ingest.errors import EmptyFile
+from ingest.furniture import drop_page_furniture
 from ingest.layout import is_header_table, is_signature_table, layout_table_paragraphs
 from ingest.normalize import normalize_text
 from ingest.textdecode import decode_text
@@ -170,7 +171,7 @@ def _continues(prev: str, para: str) -> bool:
 
 def convert(data: bytes, source: str) -> Document:
     raw = normalize_text(decode_text(data, source))
-    lines = raw.split("\n")
+    lines = drop_page_furniture(raw.split("\n"))
     layout = _looks_like_layout(lines)
     if layout:
         head = _header_extent(lines)

@@ -1,4 +1,5 @@
-"""CSV export: UTF-8 with BOM (Excel opens Vietnamese correctly), dates as dd/mm/yyyy in Vietnamese."""
+"""CSV export: UTF-8 with BOM (Excel opens Vietnamese correctly), dates ISO (YYYY-MM-DD), so no
+locale misreads them; text that a spreadsheet would run as a formula is neutralised (OWASP)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ import csv
 import io
 from datetime import date
 
-from service.feeds.table import rows
-from service.i18n import fmt_date
+from service.feeds.table import neutralise, rows
 from service.schemas import ObligationPublic
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return "" if value is None else value
 
 
 def render(items: list[ObligationPublic], lang: str) -> bytes:
@@ -17,5 +25,5 @@ def render(items: list[ObligationPublic], lang: str) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in body:
-        writer.writerow([fmt_date(v, lang) if isinstance(v, date) else ("" if v is None else v) for v in row])
+        writer.writerow([_cell(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")

@@ -114,7 +114,9 @@ def get_tasklist(
     """The document as a ``plan-obligations/1`` task list (corrections applied unless machine=true)."""
     doc = _get(session, doc_id)
     obs = session.scalars(
-        select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+        select(Obligation)
+        .where(Obligation.document_id == doc.id, Obligation.withdrawn_at.is_(None))
+        .order_by(Obligation.seq)
     ).all()
     return {
         "schema": "plan-obligations/1",
@@ -162,6 +164,8 @@ def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> s
         sha256=doc.sha256,
     )
     session.add(job)
+    session.flush()
+    state.runner.enqueue(session, job.id)
     session.commit()
     state.runner.submit(job.id)
     return views.job_public(job)

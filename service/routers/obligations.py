@@ -11,17 +11,24 @@ from service import schemas, store, views
 from service.deps import Editor, FilterDep, Reader, SessionDep, StateDep
 from service.errors import not_found
 from service.models import Document, Obligation
+from service.settings import Settings
 
 router = APIRouter(tags=["obligations"])
 Sort = Literal["document", "due"]
 
 
 def page_items(
-    session: Session, rows: list[tuple[Obligation, Document]], soon_days: int
+    session: Session, rows: list[tuple[Obligation, Document]], settings: Settings
 ) -> list[schemas.ObligationPublic]:
     today = store.now_date()
-    dues = store.due_info(session, [o.id for o, _ in rows], today)
-    return [views.obligation_public(o, d, dues.get(o.id), today, soon_days) for o, d in rows]
+    derived = settings.derive_period_end
+    ids = [o.id for o, _ in rows]
+    dues = store.due_info(session, ids, today, derived)
+    notes = store.latest_notes(session, ids)
+    out = [views.obligation_public(o, d, dues.get(o.id), today, settings.due_soon_days, derived) for o, d in rows]
+    for item in out:
+        item.note = notes.get(item.id)
+    return out
 
 
 @router.get("/obligations", response_model=schemas.ObligationPage)
@@ -36,21 +43,23 @@ def list_obligations(
 ) -> schemas.ObligationPage:
     rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
     return schemas.ObligationPage(
-        items=page_items(session, rows, state.settings.due_soon_days), total=total, limit=limit, offset=offset
+        items=page_items(session, rows, state.settings), total=total, limit=limit, offset=offset
     )
 
 
-def _detail(session: Session, ob: Obligation, soon_days: int) -> schemas.ObligationDetail:
+def _detail(session: Session, ob: Obligation, settings: Settings) -> schemas.ObligationDetail:
     today = store.now_date()
+    derived = settings.derive_period_end
     doc = session.get(Document, ob.document_id)
     assert doc is not None
     return views.obligation_detail(
         ob,
         doc,
-        store.due_info(session, [ob.id], today)[ob.id],
+        store.due_info(session, [ob.id], today, derived)[ob.id],
         today,
-        soon_days,
+        settings.due_soon_days,
         store.corrections_of(session, ob),
+        derived,
     )
 
 
@@ -63,7 +72,7 @@ def get_obligation(ob_id: int, session: SessionDep, state: StateDep, _: Reader) 
     ob = session.get(Obligation, ob_id)
     if ob is None:
         raise not_found("obligation", ob_id)
-    return _detail(session, ob, state.settings.due_soon_days)
+    return _detail(session, ob, state.settings)
 
 
 @router.patch(
@@ -92,7 +101,7 @@ def correct_obligation(
     if fields:
         store.correct(session, ob, doc, fields, author, body.note, store.now_date())
     session.commit()
-    detail = _detail(session, ob, state.settings.due_soon_days)
+    detail = _detail(session, ob, state.settings)
     if fields:
         state.webhooks.emit(
             "obligation.updated",

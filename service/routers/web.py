@@ -21,7 +21,7 @@ from service import auth, store, views
 from service.deps import TOKEN_COOKIE, FilterDep, SessionDep, StateDep, principal
 from service.dues import RECURRENCES
 from service.errors import ServiceError
-from service.i18n import fmt_date, lang_of, t
+from service.i18n import fmt_date, fmt_number, lang_of, t
 from service.models import Document, Obligation
 from service.routers.obligations import page_items
 from service.store import STATUSES
@@ -68,6 +68,9 @@ class Page:
         def d(value: Any) -> str:
             return fmt_date(value, lang)
 
+        def num(value: Any) -> str:
+            return fmt_number(value, lang)
+
         other = "en" if lang == "vi" else "vi"
         switch = str(self.request.url.include_query_params(lang=other))
         return templates().TemplateResponse(
@@ -76,6 +79,7 @@ class Page:
             {
                 "t": tr,
                 "d": d,
+                "num": num,
                 "lang": lang,
                 "switch_url": switch,
                 "who": self.who,
@@ -153,10 +157,12 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep) -> Response:
     rows = [
         (o, doc)
         for o in session.scalars(
-            select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.seq)
+            select(Obligation)
+            .where(Obligation.document_id == doc.id, Obligation.withdrawn_at.is_(None))
+            .order_by(Obligation.seq)
         )
     ]
-    items = page_items(session, rows, p.state.settings.due_soon_days)
+    items = page_items(session, rows, p.state.settings)
     segments = highlight_segments(doc.text, [(i.span[0], i.span[1], i.id) for i in items if len(i.span) == 2])
     detail = views.document_detail(session, doc, with_text=False)
     return _remember_lang(
@@ -178,7 +184,7 @@ def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1
     rows, total = store.query_obligations(
         session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
     )
-    items = page_items(session, rows, p.state.settings.due_soon_days)
+    items = page_items(session, rows, p.state.settings)
     query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
     qs = urlencode(query)
     base = str(p.request.base_url).rstrip("/")
@@ -201,6 +207,20 @@ def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1
             today=date.today(),
         ),
         p,
+    )
+
+
+@router.get("/web/report", response_class=HTMLResponse)
+def report_page(p: PageDep, session: SessionDep, flt: FilterDep) -> Response:
+    """The status report on the page: classes overall, per lead body, per plan; each count lists its tasks."""
+    from service.reports import CLASSES
+    from service.routers.feeds import status_report
+
+    report = status_report(session, flt, p.state.settings)
+    titles = {o.id: (o.action or o.text, o.document_id) for o in report.items}
+    query = [(k, v) for k, v in p.request.query_params.multi_items() if k != "lang" and v]
+    return _remember_lang(
+        p.render("report.html", report=report, classes=CLASSES, titles=titles, flt=flt, qs=urlencode(query)), p
     )
 
 

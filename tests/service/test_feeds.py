@@ -9,15 +9,16 @@ from datetime import date, datetime
 from conftest import Api
 
 
-def test_csv_has_bom_vietnamese_headers_and_dd_mm_yyyy_dates(api: Api) -> None:
+def test_csv_has_bom_vietnamese_headers_and_iso_dates(api: Api) -> None:
     api.upload()
     r = api.client.get("/obligations.csv", params={"actor": "Phòng Nội vụ"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert len(rows) == 2
-    assert {row["Đơn vị chủ trì"] for row in rows} == {"Phòng Nội vụ"}
-    dated = next(row for row in rows if row["Thời hạn"] == "trước ngày 30/11/2024")
+    assert {row["Cơ quan chủ trì"] for row in rows} == {"Phòng Nội vụ"}
+    dated = next(row for row in rows if row["Thời hạn hoàn thành"] == "trước ngày 30/11/2024")
+    assert dated["Ngày đến hạn"] == "2024-11-30"
     assert dated["Trạng thái"] == "Chưa làm"
     recurring = next(row for row in rows if row["Lặp lại"] == "hằng quý")
     assert recurring["RRULE"] == "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15"
@@ -26,7 +27,7 @@ def test_csv_has_bom_vietnamese_headers_and_dd_mm_yyyy_dates(api: Api) -> None:
             io.StringIO(api.client.get("/obligations.csv", params={"lang": "en"}).content.decode("utf-8-sig"))
         )
     )
-    assert len(english) == 7 and "Lead bodies" in english[0]
+    assert len(english) == 7 and "Lead body" in english[0]
 
 
 def test_xlsx_one_sheet_frozen_header_real_dates(api: Api) -> None:
@@ -40,8 +41,8 @@ def test_xlsx_one_sheet_frozen_header_real_dates(api: Api) -> None:
     ws = wb.active
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
-    assert "Đơn vị chủ trì" in header and "Hạn" in header
-    due_col = header.index("Hạn")
+    assert "Cơ quan chủ trì" in header and "Ngày đến hạn" in header
+    due_col = header.index("Ngày đến hạn")
     values = [row[due_col] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert ws.max_row == 6
     dates = [v for v in values if v is not None]
@@ -65,10 +66,11 @@ def test_ics_has_vtodo_and_all_day_vevent_with_valid_rrule(api: Api) -> None:
     yearly = next(t for t in todos if "30/12 hằng năm" in str(t["description"]))
     rule = yearly["rrule"].to_ical().decode()
     assert "FREQ=YEARLY" in rule and "BYMONTHDAY=30" in rule
-    start = yearly["dtstart"].dt
-    assert isinstance(start, date) and (start.month, start.day) == (12, 30)
-    occurrences = list(rrulestr(rule, dtstart=datetime(start.year, start.month, start.day)))
-    assert occurrences[0].date() == start
+    start = yearly["dtstart"].dt  # recurring VTODO: 00:00 to 23:59:59 of the day (RFC 5545: DUE > DTSTART)
+    assert isinstance(start, datetime) and (start.month, start.day) == (12, 30)
+    assert yearly["due"].dt > start and yearly["due"].dt.date() == start.date()
+    occurrences = list(rrulestr(rule, dtstart=start))
+    assert occurrences[0] == start
     for event in events:
         assert not isinstance(event["dtstart"].dt, datetime)  # all-day
         assert (event["dtend"].dt - event["dtstart"].dt).days == 1
