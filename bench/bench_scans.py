@@ -6,7 +6,9 @@ Default folders: ../shared/corpus-more and ../shared/corpus. One row per PDF: pa
 OCR'd pages, warnings, obligations, then number / date / issuer / signer as extracted, each marked
 ``=`` when it agrees with the folder's MANIFEST.tsv (number: ``doc_number``; date: "Dated dd/mm/yyyy"
 in the notes; issuer: its ``issuer`` column without the bracket; signer: the name in the bracket),
-``≠`` when it does not and ``·`` when the manifest says nothing. ``--out DIR`` writes each task list
+``≠`` when it does not, ``∅`` when nothing was found and ``·`` when the manifest says nothing. Where the
+notes say the number or the day is handwritten, the expected value is null (``∅symbol``: symbol only)
+unless an e-signature gives the day: the contract never guesses. ``--out DIR`` writes each task list
 as JSON (for ``obdiff.py``).
 """
 from __future__ import annotations
@@ -41,10 +43,16 @@ def _manifest(folder: Path) -> dict[str, dict[str, str]]:
 def _expected(row: dict[str, str] | None) -> dict[str, str | None]:
     if not row:
         return {"number": None, "date": None, "issuer": None, "signer": None}
+    notes = row.get("notes", "")
     number = row.get("doc_number", "").strip()
     number = None if not number or "blank" in number else number.split(" ")[0]
-    m = DATED.search(row.get("notes", ""))
+    hand = re.search(r"number '\d+'( and day(?: '\d+')?)? handwritten", notes)
+    if number and hand:
+        number = "∅" + re.sub(r"^\d+[-/]", "", number)  # unreadable by design: the symbol alone
+    m = DATED.search(notes)
     date = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat() if m else None
+    if date and hand and hand.group(1):
+        date = "∅"
     issuer_col = row.get("issuer", "")
     issuer = re.sub(r"\s*\(.*", "", issuer_col).strip() or None
     bracket = re.search(r"\(([^)]*)\)", issuer_col)
@@ -65,6 +73,8 @@ def _same_issuer(found: str, expected: str) -> bool:
 def _mark(found: str | None, expected: str | None, key: str) -> str:
     if expected is None:
         return "·"
+    if expected.startswith("∅"):  # a handwritten field: null is right (the number keeps its symbol)
+        return "=" if found == expected or (expected == "∅" and found is None) else "≠"
     if found is None:
         return "∅"
     if key == "issuer":
@@ -100,8 +110,7 @@ def main() -> int:
             meta = result["document"]
             signer = (meta.get("signer") or {}).get("name")
             number = meta.get("number") or (f"∅{meta['symbol']}" if meta.get("symbol") else None)
-            found = {"number": meta.get("number"), "date": meta.get("issued_date"), "issuer": meta.get("issuer"),
-                     "signer": signer}
+            found = {"number": number, "date": meta.get("issued_date"), "issuer": meta.get("issuer"), "signer": signer}
             expected = _expected(manifest.get(path.name))
             marks = {k: _mark(found[k], expected[k], k) for k in found}
             for k, m in marks.items():

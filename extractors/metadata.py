@@ -2,28 +2,44 @@
 
 Số/ký hiệu, type, issuer, place and date, trích yếu, period, signer and Nơi
 nhận. A field the document leaves blank ("Số: /KH-UBND", "ngày tháng 4 năm
-2023") is ``None``, never guessed.
+2023") is ``None``, never guessed; so is one written by hand that OCR cannot read
+("Số: SG /QĐ-UBND" keeps the symbol, "ngày 3† tháng 02" leaves the day unknown).
+An e-signature label ("Ký bởi: … Thời gian ký: 15/01/2025", a ``stamp`` block) gives
+the day when the printed one is blank or unreadable and its month and year agree;
+a copy's or a gazette's signature never does. ``metadata_sources`` says where each
+field came from.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from extractors.actors import expand_abbreviations, find_subject
-from extractors.lexicon import lexicon
+from extractors.lexicon import lexicon, load_yaml
 from extractors.structure import NAME_LINE, Layout, split_marker
 from ingest.document import Document
 from ingest.normalize import fold
 
-NUMBER = re.compile(
-    r"\bSố\s*[:.]?\s*(?P<num>\d{1,6}[a-z]?)?\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-Za-zĐđ0-9&.]+)*)"
-)
+_SYMBOL = r"(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-Za-zĐđ0-9&.]+)*)"
+_SO = r"(?<![^\W_])Số\s*[:.]?\s*"  # "Số:", also "_Số:" as OCR reads a rule before it
+NUMBER = re.compile(_SO + r"(?P<num>\d{1,6}[a-z]?)?\s*/\s*" + _SYMBOL)
+# A party-style number "2309-CV/TĐTN-XDĐ", "15-KH/TU"; what OCR made of a handwritten number may stand first
+NUMBER_PARTY = re.compile(_SO + r"(?P<num>\d{1,6})?(?P<junk>[^\s/-]{1,8}?)?\s*-\s*"
+                          r"(?P<sym>[A-ZĐ]{1,6}/[A-ZĐ][A-Za-zĐđ0-9&.]*(?:-[A-Za-zĐđ0-9&.]+)*)")
+# "Số: SG /QĐ-UBND": a handwritten number OCR could not read, before the symbol
+NUMBER_UNREAD = re.compile(_SO + r"(?P<junk>[^\s/]{1,6})\s*/\s*" + _SYMBOL)
 PLACE_DATE = re.compile(
-    r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})?[\s.…]*tháng\s*(?P<m>\d{1,2})?[\s.…]*"
-    r"năm\s*(?P<y>\d{4})?)"
+    r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*[,.]\s*(?P<text>ngày\s*(?P<d>\d{1,2})?(?P<dj>[^\s\d][^\s]{0,2})?[\s.…]*"
+    r"tháng\s*(?P<m>\d{1,2})?(?P<mj>[^\s\d][^\s]{0,2})?[\s.…]*năm\s*(?P<y>\d{4})?)"
 )
+SIGNED_BY = re.compile(r"(?:Ký bởi|Người ký|SAO Y|Signed by)\s*[:;]?\s*(?P<who>.+?)\s*(?=[;,]|Cơ quan\s*:|Email\s*:|"
+                       r"Thời gian ký|Ngày ký|Ngày\s*:|$)", re.IGNORECASE)
+SIGNED_ON = re.compile(r"(?:Thời gian ký|Ngày ký|Ngày|Signing time|Date)\s*:\s*"
+                       r"(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4}))",
+                       re.IGNORECASE)
 PLACE_DATE_NUMERIC = re.compile(
     r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))"
 )
@@ -49,6 +65,9 @@ class Metadata:
     signer: dict[str, Any] | None = None
     recipients: list[str] = field(default_factory=list)
     addressees: list[str] = field(default_factory=list)  # "Kính gửi: …" of a letter (what "Như trên" means)
+    # where number / issued_date / issuer / signer were read: "header", "opening" (first paragraphs),
+    # "text" (the body's "… ban hành"), "symbol" (the ký hiệu's agency), "e-signature", "closing"
+    metadata_sources: dict[str, str] = field(default_factory=dict)
 
 
 def _block_texts(doc: Document, indices: list[int]) -> list[str]:
@@ -93,30 +112,87 @@ def recase_name(upper: str) -> str:
 
 
 def find_number(texts: list[str]) -> tuple[str | None, str | None]:
+    """(number, symbol) of the first "Số: …" line; the number is None when blank or unreadable.
+
+    >>> find_number(["Số: 25/KH-UBND"]), find_number(["Số: SG /QĐ-UBND"]), find_number(["Số: 2309-CV/TĐTN-XDĐ"])
+    (('25/KH-UBND', 'KH-UBND'), (None, 'QĐ-UBND'), ('2309-CV/TĐTN-XDĐ', 'CV/TĐTN-XDĐ'))
+    """
     for t in texts:
         m = NUMBER.search(t)
         if m:
             sym = re.sub(r"\s*([-/])\s*", r"\1", m.group("sym")).rstrip(".")
             num = m.group("num")
             return (f"{num}/{sym}" if num else None), sym
+        m = NUMBER_PARTY.search(t)
+        if m:
+            sym = m.group("sym").rstrip(".")
+            num = m.group("num") if not m.group("junk") else None
+            return (f"{num}-{sym}" if num else None), sym
+        m = NUMBER_UNREAD.search(t)
+        if m and not m.group("junk").isdigit():
+            return None, re.sub(r"\s*([-/])\s*", r"\1", m.group("sym")).rstrip(".")
     return None, None
 
 
 def find_place_date(texts: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(place, ISO date, date as printed); a day or month OCR could not read ("3†", ")Ù") leaves the date None.
+
+    >>> find_place_date(["Bà Rịa - Vũng Tàu, ngày 3†tháng 02 năm 2025"])
+    ('Bà Rịa - Vũng Tàu', None, 'ngày 3†tháng 02 năm 2025')
+    >>> find_place_date(["Tiền Giang. ngày 18 tháng 4 năm 2025"])
+    ('Tiền Giang', '2025-04-18', 'ngày 18 tháng 4 năm 2025')
+    """
     for t in texts:
         m = PLACE_DATE.match(t) or PLACE_DATE_NUMERIC.match(t)
         if not m:
             continue
         place = m.group("place").strip()
         d, mo, y = m.group("d"), m.group("m"), m.group("y")
+        unread = "dj" in m.groupdict() and bool(m.group("dj") and m.group("dj").strip(".…") or
+                                                  m.group("mj") and m.group("mj").strip(".…"))
         iso = None
-        if d and mo and y:
+        if d and mo and y and not unread:
             try:
                 iso = dt.date(int(y), int(mo), int(d)).isoformat()
             except ValueError:
                 iso = None
         return place, iso, " ".join(m.group("text").split())
     return None, None, None
+
+
+@cache
+def _not_issuer_signatures() -> tuple[str, ...]:
+    return tuple(load_yaml("document.yaml").get("signature_not_issuer", []))
+
+
+def signature_evidence(labels: list[str]) -> tuple[str, str] | None:
+    """(ISO day, label) of the first e-signature label that signs the document itself with a day.
+
+    >>> signature_evidence(["Ký bởi: Ủy ban nhân dân tỉnh X Thời gian ký: 15/01/2025 09:12:00 +07:00"])[0]
+    '2025-01-15'
+    >>> signature_evidence(["SAO Y; ỦY BAN NHÂN DÂN TỈNH X; Thời gian ký: 05/03/2025 11:03:59 +07:00"]) is None
+    True
+    """
+    for label in labels:
+        on = SIGNED_ON.search(label)
+        if not on:
+            continue
+        folded = fold(label)
+        if any(re.search(rf"\b{re.escape(w)}\b", folded) for w in _not_issuer_signatures()):
+            continue
+        g = on.groupdict()
+        y, mo, d = (g["y1"], g["m1"], g["d1"]) if g["y1"] else (g["y2"], g["m2"], g["d2"])
+        try:
+            return dt.date(int(y), int(mo), int(d)).isoformat(), label
+        except ValueError:
+            continue
+    return None
+
+
+def _printed_month_year(date_text: str | None) -> tuple[int | None, int | None]:
+    m = re.search(r"tháng\s*(\d{1,2})\b", date_text or "")
+    y = re.search(r"năm\s*(\d{4})", date_text or "")
+    return (int(m.group(1)) if m else None), (int(y.group(1)) if y else None)
 
 
 def find_period(title: str | None) -> dict[str, int | None] | None:
@@ -307,12 +383,29 @@ def find_addressees(texts: list[str]) -> list[str]:
 def extract_metadata(doc: Document, lay: Layout) -> Metadata:
     header = _block_texts(doc, lay.blocks_in("header"))
     first = _block_texts(doc, list(range(min(12, len(doc.blocks)))))
+    sources: dict[str, str] = {}
     number, symbol = find_number(header or first)
+    where = "header" if header else "opening"
     if symbol is None and header is not first:
         number, symbol = find_number(first)
+        where = "opening"
+    if number:
+        sources["number"] = where
     place, iso, date_text = find_place_date(header or first)
+    where = "header" if header else "opening"
     if place is None:
         place, iso, date_text = find_place_date(first)
+        where = "opening"
+    if iso:
+        sources["issued_date"] = where
+    else:
+        evidence = signature_evidence([doc.block_text(b) for b in doc.blocks if b.kind == "stamp"])
+        if evidence:
+            month, year = _printed_month_year(date_text)
+            signed = dt.date.fromisoformat(evidence[0])
+            if (month is None or month == signed.month) and (year is None or year == signed.year):
+                iso = evidence[0]
+                sources["issued_date"] = "e-signature"
     meta = Metadata(number=number, symbol=symbol, place=place, issued_date=iso, issued_date_text=date_text)
     lx = lexicon()
     if lay.doc_type_block is not None:
@@ -335,8 +428,17 @@ def extract_metadata(doc: Document, lay: Layout) -> Metadata:
                 parts.append(t)
             meta.title = re.sub(r"^V/v:?\s*", "", " ".join(parts), flags=re.IGNORECASE)
     meta.period = find_period(meta.title)
-    meta.issuer = _issuer_from_header(header) or _issuer_from_text(doc, lay, place, symbol)
+    meta.issuer = _issuer_from_header(header)
+    if meta.issuer:
+        sources["issuer"] = "header"
+    else:
+        meta.issuer = _issuer_from_text(doc, lay, place, symbol)
+        if meta.issuer:
+            sources["issuer"] = "text"  # the opening's "… ban hành", or the symbol's agency
     meta.signer = _signer(doc, lay)
+    if meta.signer:
+        sources["signer"] = "closing"
+    meta.metadata_sources = sources
     meta.recipients = _recipients(doc, lay)
     meta.addressees = find_addressees(header)
     return meta

@@ -328,6 +328,8 @@ def _closing_end(doc: Document, start: int) -> int:
 def layout(doc: Document) -> Layout:
     """Zones and the heading tree of ``doc``."""
     n = len(doc.blocks)
+    while n and doc.blocks[n - 1].kind == "stamp":  # e-signature labels after a PDF's text: in no zone
+        n -= 1
     type_index = _doc_type_index(doc)
     title = _title_indices(doc, type_index) if type_index is not None else []
     header_end = _header_end(doc, type_index, title)

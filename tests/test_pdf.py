@@ -905,3 +905,17 @@ def test_gazette_task_table_is_one_table() -> None:
     assert firsts.count("STT") == 1
     numbers = [f for f in firsts if re.fullmatch(r"\d+\.", f)]
     assert numbers == [f"{k}." for k in range(1, len(numbers) + 1)] and len(numbers) >= 20
+
+
+def test_signature_labels_are_no_tasks() -> None:
+    from extractors.pipeline import extract
+
+    found = sorted(CORPUS_MORE.glob("046_*.pdf"))
+    if not found:
+        pytest.skip("corpus-more not present")
+    doc = convert(found[0].read_bytes(), found[0].name)
+    assert doc.blocks[-1].kind == "stamp"
+    result = extract(doc)
+    assert not any("Ký bởi" in ob["text"] for ob in result["obligations"])
+    assert result["document"]["issued_date"] == "2026-04-08"  # printed; the gazette's signing day is not it
+    assert result["document"]["metadata_sources"]["issued_date"] == "header"
