@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractors.lexicon import Lexicon, lexicon
+from ingest.normalize import edit_distance
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
 _HYPHENS = {"-", "–", "—"}
@@ -810,16 +811,6 @@ def _bodies_by_first() -> dict[str, list[tuple[str, list[str]]]]:
     return out
 
 
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 @cache
 def _body_vocabulary() -> frozenset[str]:
     """Words (lower case) of known names and places: a printed word among them is not a garble."""
@@ -846,7 +837,7 @@ def _word_snap(got: list[str], want: list[str], printed: list[str]) -> int | Non
     g, w, p = differ[0]
     if p.lower() in _body_vocabulary():
         return None  # a real word of some body's name ("thành" in "thành phố"): not a garble
-    d = _distance(g, w)
+    d = edit_distance(g, w)
     return d if g[:1] == w[:1] and len(w) >= 3 and d < max(len(g), len(w)) else None
 
 

@@ -56,3 +56,18 @@ def fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in text if unicodedata.category(c) != "Mn").casefold()
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings (OCR-garbled words against known ones).
+
+    >>> edit_distance("tac", "truong"), edit_distance("Sở", "Sở")
+    (5, 0)
+    """
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]

@@ -11,7 +11,7 @@ from typing import Any
 from ingest.backends.pdf.furniture import furniture
 from ingest.backends.pdf.geometry import Line, Word, _segments, _sub_line
 from ingest.legacy_fonts import vietnamese_ratio
-from ingest.normalize import fold
+from ingest.normalize import edit_distance, fold
 
 OCR_DPI = 300
 
@@ -162,17 +162,6 @@ def _ocr_reason(page: Any, words: list[Word], width: float, height: float) -> st
     return None
 
 
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance (small strings)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def repair_ocr_closing(text: str) -> str:
     """A closing line OCR broke, written as printed: "Nơi nhân :" → "Nơi nhận:", "- Lam: VT." → "- Lưu: VT.",
     "KT, CHỦ TỊCH" → "KT. CHỦ TỊCH"; other lines unchanged.
@@ -189,7 +178,7 @@ def repair_ocr_closing(text: str) -> str:
             continue
         letters = re.sub(r"[^a-z]", "", fold(m.group(2)))
         rest = text[m.end():]
-        if len(letters) < len(word.letters) - 1 or _edits(letters, word.letters) > word.max_edits:
+        if len(letters) < len(word.letters) - 1 or edit_distance(letters, word.letters) > word.max_edits:
             continue
         if word.before and not rest.startswith(word.before):
             continue
