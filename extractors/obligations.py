@@ -127,6 +127,7 @@ class _Builder:
         self.lay = lay
         self.abbr = abbreviations
         self.out: list[Obligation] = []
+        self._criteria_cache: dict[int, list[tuple[Node, str]]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def names(self, spans: list[ActorSpan]) -> list[str]:
@@ -369,17 +370,26 @@ class _Builder:
         for _ in range(2):
             if level is None or level.parent is None:
                 break
-            for sib in level.parent.children:
-                if sib is level:
-                    continue
-                t = self.node_text(sib)
-                if section_role(t) == "criteria" and fold(t).startswith(("tieu chi", "tieu chuan")) \
-                        or _CRITERIA_LABEL.match(t):
+            for sib, t in self._criteria_children(level.parent):
+                if sib is not level:
                     out.append({"text": t[:160], "metric": None, "op": None, "value": None})
             if out:
                 return out
             level = level.parent
         return out
+
+    def _criteria_children(self, parent: Node) -> list[tuple[Node, str]]:
+        """The children of ``parent`` that state criteria, found once per parent (linear in the siblings)."""
+        found = self._criteria_cache.get(id(parent))
+        if found is None:
+            found = []
+            for sib in parent.children:
+                t = self.node_text(sib)
+                if section_role(t) == "criteria" and fold(t).startswith(("tieu chi", "tieu chuan")) \
+                        or _CRITERIA_LABEL.match(t):
+                    found.append((sib, t))
+            self._criteria_cache[id(parent)] = found
+        return found
 
     # -- labelled task blocks and task tables ---------------------------------------------------
     def task_block(self, node: Node, ctx: _Context) -> bool:
