@@ -46,3 +46,9 @@ class UnreadableText(IngestError):
     """The bytes decode to nothing that looks like Vietnamese text."""
 
     code = "unreadable_text"
+
+
+class TooLarge(FileTooLarge):
+    """What the file would become is too big: a ZIP part inflating past a limit (a zip bomb), too many parts."""
+
+    code = "too_large"

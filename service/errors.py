@@ -28,6 +28,11 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "the file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit",
         "Tệp dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.0f} MB",
     ),
+    "too_large": (
+        413,
+        "{detail}",
+        "Tệp quá lớn khi giải nén (có thể là tệp nén độc hại): {detail}",
+    ),
     "empty_file": (400, "the file is empty", "Tệp rỗng"),
     "unsupported_format": (
         415,

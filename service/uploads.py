@@ -52,6 +52,12 @@ def check_upload(filename: str, data: bytes, limit: int) -> str:
     if by_ext.magic and (fmt is not by_ext or not any(m in data[:1024] for m in by_ext.magic)):
         raise ServiceError("type_mismatch", name=filename, fmt=by_ext.name.upper())
     if fmt.name == "docx":
+        from ingest.zipguard import check_zip
+
+        try:
+            check_zip(data, PurePath(filename).name)  # a zip bomb is refused before anything is queued
+        except IngestError as exc:
+            raise from_ingest(exc) from None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 if "word/document.xml" not in z.namelist():

@@ -346,6 +346,13 @@ def _open(data: bytes, source: str) -> Any:
         )
     if not data.strip():
         raise EmptyFile("the file is empty", source=source)
+    from ingest.zipguard import check_zip
+
+    try:
+        check_zip(data, source)  # from the directory alone: a zip bomb is refused before any inflating
+    except CorruptFile as exc:
+        raise CorruptFile(f"the .docx file is damaged or truncated ({exc.args[0].split(': ', 1)[-1]})",
+                          source=source) from exc
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
