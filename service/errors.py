@@ -22,6 +22,24 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "this action needs the {role} role; your token is {have}",
         "Thao tác cần quyền {role_vi}; mã truy cập của bạn chỉ có quyền {have_vi}",
     ),
+    "bad_request": (400, "the request is malformed: {detail}", "Yêu cầu không hợp lệ: {detail}"),
+    "upload_too_large": (
+        413,
+        "the upload is more than {limit_mb:.0f} MB (the limit); it was stopped there",
+        "Tệp tải lên vượt quá {limit_mb:.0f} MB (giới hạn); đã dừng nhận tệp",
+    ),
+    "cross_origin": (
+        403,
+        "a request from another site ({origin}) may not change anything here",
+        "Không chấp nhận yêu cầu thay đổi dữ liệu từ trang khác ({origin})",
+    ),
+    "csrf_failed": (
+        403,
+        "the form's security token is missing or stale; reload the page and try again",
+        "Mã bảo vệ biểu mẫu bị thiếu hoặc đã cũ; hãy tải lại trang rồi thử lại",
+    ),
+    "method_not_allowed": (405, "{method} is not allowed here; use {allow}", "Không hỗ trợ {method}; dùng {allow}"),
+    "http_error": (400, "{detail}", "Yêu cầu không thực hiện được: {detail}"),
     "no_file": (400, "no file was sent (multipart field 'file')", "Chưa chọn tệp để tải lên"),
     "file_too_large": (
         413,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from service import storage
 from service.deps import AppState
@@ -26,6 +28,53 @@ class Accepted:
     job_id: str | None
     duplicate: bool
     inline: bool
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+
+
+async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes, read from the request stream with a hard limit.
+
+    Called after authentication, so no byte of the body is read for a caller without the
+    right token. A ``Content-Length`` over the limit is refused before reading; a chunked body
+    is read until ``limit`` (plus the multipart framing) and refused there.
+    """
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    ctype = request.headers.get("content-type", "")
+    if not ctype.lower().startswith("multipart/form-data"):
+        raise ServiceError("no_file")
+    length = request.headers.get("content-length", "")
+    cap = limit + MULTIPART_OVERHEAD
+    if length.isdigit() and int(length) > cap:
+        raise ServiceError("file_too_large", size_mb=int(length) / 1048576, limit_mb=limit / 1048576)
+
+    async def limited() -> AsyncIterator[bytes]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > cap:
+                raise ServiceError("upload_too_large", limit_mb=limit / 1048576)
+            yield chunk
+
+    try:
+        form = await MultiPartParser(request.headers, limited(), max_files=1, max_fields=16).parse()
+    except MultiPartException as exc:
+        raise ServiceError("bad_request", detail=exc.message) from None
+    try:
+        file = form.get("file")
+        if file is None or isinstance(file, str):
+            raise ServiceError("no_file")
+        name = file.filename or ""
+        data = await file.read(limit + 1)
+    finally:
+        await form.close()
+    if not name:
+        raise ServiceError("no_file")
+    if len(data) > limit:
+        raise ServiceError("file_too_large", size_mb=len(data) / 1048576, limit_mb=limit / 1048576)
+    return name, data
 
 
 def check_upload(filename: str, data: bytes, limit: int) -> str:

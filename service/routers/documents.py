@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from service import schemas, storage, store, uploads, views
-from service.deps import Editor, Reader, SessionDep, StateDep
+from service.db import session_scope
+from service.deps import AppState, Editor, Reader, SessionDep, StateDep
 from service.errors import ServiceError, not_found
 from service.jobs import new_job_id
 from service.models import Document, Job, Obligation
 
 router = APIRouter(tags=["documents"])
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, DOCX, DOC or TXT"}},
+            }
+        }
+    },
+}
 
 
 @router.post(
@@ -28,19 +45,27 @@ router = APIRouter(tags=["documents"])
         415: {"model": schemas.ErrorBody},
         422: {"model": schemas.ErrorBody},
     },
+    openapi_extra={"requestBody": UPLOAD_BODY},
 )
-def upload(
-    file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")],
-    state: StateDep,
-    session: SessionDep,
-    who: Editor,
-    response: Response,
+async def upload(request: Request, state: StateDep, who: Editor, response: Response) -> schemas.UploadResult:
+    """Store the original by sha256 and process it: inline for small text files, else in the background.
+
+    The caller's token is checked before any byte of the body is read, and the body is read with a
+    hard limit (``KEHOACH_MAX_UPLOAD_MB``).
+    """
+    filename, data = await uploads.read_upload(request, state.settings.max_upload_bytes)
+    return await run_in_threadpool(_accept, state, filename, data, who.name, response)
+
+
+def _accept(state: AppState, filename: str, data: bytes, who: str, response: Response) -> schemas.UploadResult:
+    with session_scope(state.sessions) as session:
+        return _accept_in(session, state, filename, data, who, response)
+
+
+def _accept_in(
+    session: Session, state: AppState, filename: str, data: bytes, who: str, response: Response
 ) -> schemas.UploadResult:
-    """Store the original by sha256 and process it: inline for small text files, else in the background."""
-    if not file.filename:
-        raise ServiceError("no_file")
-    data = file.file.read(state.settings.max_upload_bytes + 1)
-    accepted = uploads.accept(state, session, file.filename, data, who.name)
+    accepted = uploads.accept(state, session, filename, data, who)
     if accepted.duplicate:
         response.status_code = 200
     elif accepted.inline and accepted.job_id:

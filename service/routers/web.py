@@ -80,6 +80,8 @@ class Page:
                 "switch_url": switch,
                 "who": self.who,
                 "can_edit": self.who is not None and self.who.can("editor"),
+                "csrf_token": getattr(self.request.state, "csrf_token", ""),
+                "csp_nonce": getattr(self.request.state, "csp_nonce", ""),
                 **context,
             },
         )

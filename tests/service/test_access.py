@@ -183,4 +183,6 @@ def test_web_page_asks_for_a_token_when_auth_is_on(make_api: MakeApi) -> None:
     ok = api.client.post("/web/login", data={"token": editor, "next": "/web/actors"}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/web/actors"
     assert api.client.get("/").status_code == 200  # the cookie now carries the token
-    assert api.upload().status_code == 201
+    assert api.upload().status_code == 403  # the cookie alone is ambient authority: a CSRF token is needed
+    csrf = {"X-CSRF-Token": api.client.cookies["kehoach_csrf"]}
+    assert api.upload(headers=csrf).status_code == 201
