@@ -92,10 +92,9 @@ def _http_error_body(request: Request, exc: StarletteHTTPException) -> JSONRespo
     if exc.status_code == 404:
         err = ServiceError("not_found", what="path", id=request.url.path[:200])
     elif exc.status_code == 405:
-        allow = headers.get("Allow") or headers.get("allow") or ""
-        if not allow:
-            allow = ", ".join(sorted(_allowed_methods(request)))
-            headers["Allow"] = allow
+        allow = ", ".join(sorted(_allowed_methods(request))) or headers.get("Allow") or headers.get("allow") or ""
+        headers.pop("allow", None)
+        headers["Allow"] = allow
         err = ServiceError("method_not_allowed", method=request.method, allow=allow or "—")
     else:
         err = ServiceError("http_error", detail=str(exc.detail))
@@ -137,6 +136,7 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
         retries=settings.webhook_retries,
         backoff_s=settings.webhook_backoff_s,
         timeout_s=settings.webhook_timeout_s,
+        allow_hosts=settings.webhook_allowed,
     )
     ext = extractor or default_extractor
     runner = JobRunner(sessions, settings.originals_dir, ext, notify=hooks.emit, workers=settings.workers)

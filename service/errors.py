@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     ),
     "method_not_allowed": (405, "{method} is not allowed here; use {allow}", "Không hỗ trợ {method}; dùng {allow}"),
     "http_error": (400, "{detail}", "Yêu cầu không thực hiện được: {detail}"),
+    "unsafe_webhook": (422, "{detail}", "Địa chỉ webhook không được phép: {detail}"),
     "no_file": (400, "no file was sent (multipart field 'file')", "Chưa chọn tệp để tải lên"),
     "file_too_large": (
         413,
@@ -97,8 +98,13 @@ class ServiceError(Exception):
                 params[f"{key}_vi"] = ROLE_VI.get(params[key], params[key])
         self.code = code
         self.status = status
-        self.message = en.format(**params)
-        self.message_vi = vi.format(**params)
+        try:
+            self.message = en.format(**params)
+            self.message_vi = vi.format(**params)
+        except (KeyError, IndexError, ValueError):  # a stored code met without its parameters
+            detail = str(params.get("detail") or code)
+            self.message = detail
+            self.message_vi = MESSAGES["ingest_error"][2].format(detail=detail)
         super().__init__(self.message)
 
     def body(self) -> dict[str, str]:

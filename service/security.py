@@ -85,6 +85,10 @@ class GuardMiddleware:
         state = scope.setdefault("state", {})
         state["csrf_token"], state["csp_nonce"] = token, nonce
 
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await self._answer(ServiceError("invalid_field", field="request", detail="NUL characters are not accepted"),
+                               send, nonce)
+            return
         if scope.get("method", "GET") in UNSAFE:
             refusal = self._refusal(scope, headers, cookies)
             if refusal is not None:

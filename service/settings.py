@@ -76,6 +76,10 @@ class Settings(BaseSettings):
         return ["127.0.0.1", "localhost", "::1", "[::1]"] if is_loopback(self.host) else ["*"]
 
     @property
+    def webhook_allowed(self) -> list[str]:
+        return [h.strip() for h in self.webhook_allow_hosts.split(",") if h.strip()]
+
+    @property
     def originals_dir(self) -> Path:
         return self.data_dir / "originals"
 

@@ -77,6 +77,28 @@ async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
     return name, data
 
 
+MAX_NAME = 255
+
+
+def safe_filename(name: str) -> str:
+    """The name to keep: no folders, no control characters or lone surrogates, NFC, ≤ 255 characters
+    with the extension kept (the format is read from it).
+
+    >>> safe_filename("C:/tmp/a" + chr(0) + "b.txt"), len(safe_filename("a" * 600 + ".docx"))
+    ('ab.txt', 255)
+    """
+    import unicodedata
+
+    name = PurePath(name.replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF)
+    name = unicodedata.normalize("NFC", name).strip() or "upload"
+    if len(name) > MAX_NAME:
+        suffix = PurePath(name).suffix
+        suffix = suffix if len(suffix) <= 16 else ""
+        name = name[: MAX_NAME - len(suffix)] + suffix
+    return name
+
+
 def check_upload(filename: str, data: bytes, limit: int) -> str:
     """The format name of an acceptable upload, or a 4xx :class:`ServiceError` saying what is wrong."""
     from ingest.errors import IngestError
@@ -124,6 +146,7 @@ def _corrupt(message: str, source: str) -> Exception:
 
 def accept(state: AppState, session: Session, filename: str, data: bytes, uploaded_by: str) -> Accepted:
     """Store the original and create the document and its job; the same bytes give the same document."""
+    filename = safe_filename(filename)
     fmt = check_upload(filename, data, state.settings.max_upload_bytes)
     sha = storage.sha256_of(data)
     existing = session.scalar(select(Document).where(Document.sha256 == sha))
@@ -132,7 +155,7 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
     storage.store_original(state.settings.originals_dir, data)
     doc = Document(
         sha256=sha,
-        filename=PurePath(filename).name[:512] or "upload",
+        filename=filename,
         format=fmt,
         size=len(data),
         status="processing",

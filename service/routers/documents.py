@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service import schemas, storage, store, uploads, views
 from service.db import session_scope
-from service.deps import AppState, Editor, Reader, SessionDep, StateDep
+from service.deps import AppState, DbId, Editor, Offset, Reader, SessionDep, StateDep
 from service.errors import ServiceError, not_found
 from service.jobs import new_job_id
 from service.models import Document, Job, Obligation
@@ -97,7 +97,7 @@ def list_documents(
     session: SessionDep,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> schemas.DocumentPage:
     total = session.scalar(select(func.count(Document.id))) or 0
     docs = session.scalars(
@@ -121,7 +121,7 @@ def _get(session: SessionDep, doc_id: int) -> Document:
     responses={404: {"model": schemas.ErrorBody}},
 )
 def get_document(
-    doc_id: int,
+    doc_id: DbId,
     session: SessionDep,
     _: Reader,
     text: Annotated[bool, Query(description="include the normalised full text")] = False,
@@ -131,7 +131,7 @@ def get_document(
 
 @router.get("/documents/{doc_id}/tasklist", responses={404: {"model": schemas.ErrorBody}})
 def get_tasklist(
-    doc_id: int,
+    doc_id: DbId,
     session: SessionDep,
     _: Reader,
     machine: Annotated[bool, Query(description="the pipeline's output, without corrections")] = False,
@@ -150,7 +150,7 @@ def get_tasklist(
 
 
 @router.get("/documents/{doc_id}/original", responses={404: {"model": schemas.ErrorBody}})
-def get_original(doc_id: int, session: SessionDep, state: StateDep, _: Reader) -> Response:
+def get_original(doc_id: DbId, session: SessionDep, state: StateDep, _: Reader) -> Response:
     doc = _get(session, doc_id)
     from ingest.formats import BY_NAME
 
@@ -175,7 +175,7 @@ def _quote(name: str) -> str:
     status_code=202,
     responses={404: {"model": schemas.ErrorBody}},
 )
-def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
+def reprocess(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
     """Run the pipeline again on the stored original; reviewers' corrections are kept."""
     doc = _get(session, doc_id)
     job = Job(
@@ -193,7 +193,7 @@ def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> s
 
 
 @router.delete("/documents/{doc_id}", status_code=204, responses={404: {"model": schemas.ErrorBody}})
-def delete_document(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> Response:
+def delete_document(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> Response:
     doc = _get(session, doc_id)
     sha, brief = (
         doc.sha256,
