@@ -70,9 +70,10 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _http_error_body(request, exc)
 
-    from service import security
+    from service import openapi, security
 
     security.install(app, settings)
+    openapi.install(app)
 
     from fastapi.staticfiles import StaticFiles
 

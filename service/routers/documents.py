@@ -149,7 +149,24 @@ def get_tasklist(
     }
 
 
-@router.get("/documents/{doc_id}/original", responses={404: {"model": schemas.ErrorBody}})
+ORIGINAL_TYPES = (
+    "text/plain",
+    "text/markdown",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+)
+
+
+@router.get(
+    "/documents/{doc_id}/original",
+    response_class=Response,
+    responses={
+        200: {"description": "the uploaded file", "content": {t: {} for t in ORIGINAL_TYPES}},
+        404: {"model": schemas.ErrorBody},
+    },
+)
 def get_original(doc_id: DbId, session: SessionDep, state: StateDep, _: Reader) -> Response:
     doc = _get(session, doc_id)
     from ingest.formats import BY_NAME
