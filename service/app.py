@@ -104,14 +104,20 @@ def _http_error_body(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 
 def _allowed_methods(request: Request) -> set[str]:
-    from starlette.routing import Match
-
+    """Every method some route accepts at this path (routers included into the app are walked too)."""
     methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match is not Match.NONE and getattr(route, "methods", None):
-            if route.path_regex.match(request.url.path):  # type: ignore[attr-defined]
-                methods |= set(route.methods)
+    path = request.url.path
+
+    def walk(routes: Any) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+            if inner is not None and hasattr(inner, "routes"):
+                walk(inner.routes)
+            regex = getattr(route, "path_regex", None)
+            if regex is not None and getattr(route, "methods", None) and regex.match(path):
+                methods.update(route.methods)
+
+    walk(request.app.routes)
     return methods
 
 
