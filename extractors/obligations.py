@@ -156,6 +156,7 @@ class _Builder:
         self.lay = lay
         self.abbr = abbreviations
         self.out: list[Obligation] = []
+        self._criteria_cache: dict[int, list[tuple[Node, str]]] = {}
 
     # -- helpers ---------------------------------------------------------------------------------
     def names(self, spans: list[ActorSpan]) -> list[str]:

@@ -67,16 +67,16 @@ def extract_references(doc: Document, lay: Layout, own_number: str | None = None
     """
     seen: set[str] = {own_number} if own_number else set()
     out: list[dict[str, Any]] = []
-    body = lay.blocks_in("body") + lay.blocks_in("header")
-    body.sort()
+    in_body = lay.blocks_in("body")
+    body_set = set(in_body)
     opening: list[int] = []
-    for i in body:
+    for i in sorted(in_body + lay.blocks_in("header")):
         block = doc.blocks[i]
         text = doc.text[block.start : block.end]
-        if i in lay.blocks_in("body") and split_marker(text)[0] in ("article", "roman", "decimal"):
+        if i in body_set and split_marker(text)[0] in ("article", "roman", "decimal"):
             break
         opening.append(i)
-    for indices in (opening, lay.blocks_in("body")):
+    for indices in (opening, in_body):
         for i in indices:
             block = doc.blocks[i]
             for ref in find_references(doc.text[block.start : block.end], block.start):

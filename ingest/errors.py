@@ -52,3 +52,9 @@ class OcrLimitExceeded(IngestError):
     """OCR would take more than its limits allow (pages, seconds, memory per page); see ``ingest.ocr.OcrLimits``."""
 
     code = "ocr_limit_exceeded"
+
+
+class TooLarge(FileTooLarge):
+    """What the file would become is too big: a ZIP part inflating past a limit (a zip bomb), too many parts."""
+
+    code = "too_large"

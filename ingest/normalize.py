@@ -16,6 +16,8 @@ _OLD_STYLE_TONE = re.compile(  # not followed by a letter or by another mark ("h
     rf"|(?<![qQ])([uU])([yY])([{_TONES}])(?![\w\u0300-\u036f])"
 )
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# control characters (NUL first: PostgreSQL cannot store it in text) and lone surrogates (no UTF-8 form)
+_INVISIBLE.update(dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0xD800, 0xE000)], None))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2002\u2003\u2009\t\x0b\x0c"), " ")
 _SLASHES = dict.fromkeys(map(ord, "\u2044\u2215"), "/")
 

@@ -12,7 +12,7 @@ def decode_text(data: bytes, source: str | None = None) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a lone surrogate or odd last byte becomes U+FFFD
     if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:  # UTF-16 without BOM
         try:
             return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be")

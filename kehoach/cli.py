@@ -95,6 +95,17 @@ def _fail(path: Path, exc: Exception) -> None:
     typer.echo(f"error: {message}", err=True)
 
 
+def _out_stem(path: Path, paths: list[Path]) -> str:
+    """``a`` for a.txt, or ``a.txt`` and ``a.pdf`` when two inputs share the stem (neither overwrites the other).
+
+    >>> _out_stem(Path("x/a.txt"), [Path("x/a.txt"), Path("a.pdf")]), _out_stem(Path("b.txt"), [Path("b.txt")])
+    ('a.txt', 'b')
+    """
+    if sum(1 for p in paths if p.stem == path.stem) > 1:
+        return path.name
+    return path.stem
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Plans to read (.txt, .md, .docx, .doc, .pdf).")],
@@ -126,7 +137,7 @@ def extract(
         if out is None:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:
-            target = out / f"{path.stem}.{fmt.value}"
+            target = out / f"{_out_stem(path, paths)}.{fmt.value}"
             target.write_text(text, encoding="utf-8-sig" if fmt is OutputFormat.csv else "utf-8")
             if len(paths) > 1:
                 typer.echo(f"[{k}/{len(paths)}] {path.name}: {len(task_list['obligations'])} obligations -> {target}",

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.deps import AppState
 from service.errors import ServiceError
@@ -65,21 +66,14 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
         err = _validation_error(exc)
         return JSONResponse({**err.body(), "detail": _jsonable(exc.errors())}, status_code=err.status)
 
-    @app.middleware("http")
-    async def _upload_size(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if (
-            request.method == "POST"
-            and request.url.path.rstrip("/").endswith("/documents")
-            and length
-            and length.isdigit()
-            and int(length) > settings.max_upload_bytes + 1024 * 1024
-        ):
-            err = ServiceError(
-                "file_too_large", size_mb=int(length) / 1048576, limit_mb=settings.max_upload_bytes / 1048576
-            )
-            return JSONResponse(err.body(), status_code=err.status)
-        return await call_next(request)
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _http_error_body(request, exc)
+
+    from service import openapi, security
+
+    security.install(app, settings)
+    openapi.install(app)
 
     from fastapi.staticfiles import StaticFiles
 
@@ -91,6 +85,40 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
     app.add_exception_handler(web._LoginRequired, web.login_redirect)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "web" / "static")), name="static")
     return app
+
+
+def _http_error_body(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Starlette's own 4xx (404 for an unknown path, 405, 400 from the form parser) in the error shape."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        err = ServiceError("not_found", what="path", id=request.url.path[:200])
+    elif exc.status_code == 405:
+        allow = ", ".join(sorted(_allowed_methods(request))) or headers.get("Allow") or headers.get("allow") or ""
+        headers.pop("allow", None)
+        headers["Allow"] = allow
+        err = ServiceError("method_not_allowed", method=request.method, allow=allow or "—")
+    else:
+        err = ServiceError("http_error", detail=str(exc.detail))
+        err.status = exc.status_code
+    return JSONResponse(err.body(), status_code=err.status, headers=headers)
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """Every method some route accepts at this path (routers included into the app are walked too)."""
+    methods: set[str] = set()
+    path = request.url.path
+
+    def walk(routes: Any) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+            if inner is not None and hasattr(inner, "routes"):
+                walk(inner.routes)
+            regex = getattr(route, "path_regex", None)
+            if regex is not None and getattr(route, "methods", None) and regex.match(path):
+                methods.update(route.methods)
+
+    walk(request.app.routes)
+    return methods
 
 
 def _jsonable(errors: Any) -> Any:
@@ -115,6 +143,7 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
         retries=settings.webhook_retries,
         backoff_s=settings.webhook_backoff_s,
         timeout_s=settings.webhook_timeout_s,
+        allow_hosts=settings.webhook_allowed,
     )
     ext = extractor or default_extractor
     runner: Runner

@@ -14,10 +14,13 @@ token_app = typer.Typer(help="API tokens (roles: reader, editor, admin).", no_ar
 
 def serve(
     host: Annotated[
-        str, typer.Option(help="address to listen on; tokens are required off loopback")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    workers: Annotated[int, typer.Option(help="background processing threads")] = 1,
+        str | None,
+        typer.Option(help="address to listen on (default KEHOACH_HOST or 127.0.0.1); tokens are required off loopback"),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (default KEHOACH_PORT or 8000)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="background processing threads (default KEHOACH_WORKERS or 1)")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Start the web service and page (SQLite under KEHOACH_DATA_DIR unless KEHOACH_DATABASE_URL is set)."""
@@ -26,7 +29,9 @@ def serve(
     from service.app import create_app
     from service.settings import Settings
 
-    settings = Settings(host=host, port=port, workers=workers)
+    given = {"host": host, "port": port, "workers": workers}
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    host, port = settings.host, settings.port
     where = settings.database_url and settings.sqlalchemy_url.split("@")[-1] or settings.sqlalchemy_url
     typer.echo(f"kehoach: data in {settings.data_dir}; database {where}")
     typer.echo(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,10 @@ from service.settings import Settings
 from service.store import STATUSES, ObligationFilter
 
 TOKEN_COOKIE = "kehoach_token"
+MAX_DB_INT = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
+
+DbId = Annotated[int, Path(ge=1, le=MAX_DB_INT, description="a row id")]
+Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT, description="rows to skip")]
 
 
 @dataclass
@@ -93,8 +97,17 @@ Editor = Annotated[auth.Principal, Depends(require("editor"))]
 Admin = Annotated[auth.Principal, Depends(require("admin"))]
 
 
+def _clean(value: str) -> str:
+    """One line: control characters dropped, runs of white space made one space (names go into ICS and headers).
+
+    >>> _clean(" Phòng\\r\\nNội vụ\\x07 ")
+    'Phòng Nội vụ'
+    """
+    return " ".join("".join(c if c.isprintable() or c.isspace() else "" for c in value).split())
+
+
 def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for v in values or [] if v and v.strip()]
+    return [c for c in (_clean(v) for v in values or [] if v) if c]
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -122,7 +135,7 @@ def obligation_filter(
         list[str] | None, Query(description="lead body; 'Phòng NV' = 'phong noi vu' = 'Phòng Nội vụ'")
     ] = None,
     co_actor: Annotated[list[str] | None, Query(description="co-operating body")] = None,
-    document: Annotated[list[int] | None, Query(description="document id")] = None,
+    document: Annotated[list[int] | None, Query(description=f"document id (1 … {MAX_DB_INT})")] = None,
     due_from: Annotated[str | None, Query(description="a due date on or after (YYYY-MM-DD); empty: no filter")] = None,
     due_to: Annotated[str | None, Query(description="a due date on or before (YYYY-MM-DD); empty: no filter")] = None,
     recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
@@ -148,6 +161,8 @@ def obligation_filter(
         raise ServiceError(
             "bad_filter", detail=f"unknown recurrence {bad[0]!r}; use {', '.join(RECURRENCES)}, none"
         )
+    if any(not 1 <= d <= MAX_DB_INT for d in document or []):
+        raise ServiceError("bad_filter", detail=f"a document id is between 1 and {MAX_DB_INT}")
     due_from_d, due_to_d = _day(due_from, "due_from"), _day(due_to, "due_to")
     if due_from_d and due_to_d and due_from_d > due_to_d:
         raise ServiceError("bad_filter", detail="due_from is after due_to")
@@ -159,7 +174,7 @@ def obligation_filter(
         due_to=due_to_d,
         recurrence=recs,
         status=statuses,
-        q=q.strip() if q and q.strip() else None,
+        q=(_clean(q) or None) if q and q.strip() else None,
         corrected=_flag(corrected, "corrected"),
         withdrawn=withdrawn,
         derived=state.settings.derive_period_end,

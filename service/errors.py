@@ -22,11 +22,35 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
         "this action needs the {role} role; your token is {have}",
         "Thao tác cần quyền {role_vi}; mã truy cập của bạn chỉ có quyền {have_vi}",
     ),
+    "bad_request": (400, "the request is malformed: {detail}", "Yêu cầu không hợp lệ: {detail}"),
+    "upload_too_large": (
+        413,
+        "the upload is more than {limit_mb:.0f} MB (the limit); it was stopped there",
+        "Tệp tải lên vượt quá {limit_mb:.0f} MB (giới hạn); đã dừng nhận tệp",
+    ),
+    "cross_origin": (
+        403,
+        "a request from another site ({origin}) may not change anything here",
+        "Không chấp nhận yêu cầu thay đổi dữ liệu từ trang khác ({origin})",
+    ),
+    "csrf_failed": (
+        403,
+        "the form's security token is missing or stale; reload the page and try again",
+        "Mã bảo vệ biểu mẫu bị thiếu hoặc đã cũ; hãy tải lại trang rồi thử lại",
+    ),
+    "method_not_allowed": (405, "{method} is not allowed here; use {allow}", "Không hỗ trợ {method}; dùng {allow}"),
+    "http_error": (400, "{detail}", "Yêu cầu không thực hiện được: {detail}"),
+    "unsafe_webhook": (422, "{detail}", "Địa chỉ webhook không được phép: {detail}"),
     "no_file": (400, "no file was sent (multipart field 'file')", "Chưa chọn tệp để tải lên"),
     "file_too_large": (
         413,
         "the file is {size_mb:.1f} MB, over the {limit_mb:.0f} MB limit",
         "Tệp dung lượng {size_mb:.1f} MB, vượt giới hạn {limit_mb:.0f} MB",
+    ),
+    "too_large": (
+        413,
+        "{detail}",
+        "Tệp quá lớn khi giải nén (có thể là tệp nén độc hại): {detail}",
     ),
     "empty_file": (400, "the file is empty", "Tệp rỗng"),
     "unsupported_format": (
@@ -80,8 +104,13 @@ class ServiceError(Exception):
                 params[f"{key}_vi"] = ROLE_VI.get(params[key], params[key])
         self.code = code
         self.status = status
-        self.message = en.format(**params)
-        self.message_vi = vi.format(**params)
+        try:
+            self.message = en.format(**params)
+            self.message_vi = vi.format(**params)
+        except (KeyError, IndexError, ValueError):  # a stored code met without its parameters
+            detail = str(params.get("detail") or code)
+            self.message = detail
+            self.message_vi = MESSAGES["ingest_error"][2].format(detail=detail)
         super().__init__(self.message)
 
     def body(self) -> dict[str, str]:

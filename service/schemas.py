@@ -7,14 +7,43 @@ plus ``document_id`` and the review state.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Status = Literal["todo", "in_progress", "done", "not_applicable"]
 Role = Literal["reader", "editor", "admin"]
 Recurrence = Literal["yearly", "half-yearly", "quarterly", "monthly", "weekly", "daily"]
+
+
+def _aware(value: datetime) -> datetime:
+    """Stored times are UTC; SQLite gives them back without a zone, so say it (the schema says date-time)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class _Input(BaseModel):
+    """A request body: no NUL character anywhere (no database stores it in text)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _has_nul(data):
+            raise ValueError("NUL characters (\\u0000) are not accepted")
+        return data
 
 
 class ErrorBody(BaseModel):
@@ -37,7 +66,7 @@ class Deadline(BaseModel):
     rrule: str | None = None
 
 
-class DeadlineIn(BaseModel):
+class DeadlineIn(_Input):
     """A reviewer's deadline. Give at least a text, a date or a recurrence."""
 
     model_config = ConfigDict(extra="forbid")
@@ -86,7 +115,7 @@ class Quota(BaseModel):
     unit: str | None = None
 
 
-class QuotaIn(BaseModel):
+class QuotaIn(_Input):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = None
@@ -151,7 +180,7 @@ class CorrectionPublic(BaseModel):
     fields: dict[str, Any]
     author: str
     note: str | None = None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ObligationDetail(ObligationPublic):
@@ -166,7 +195,7 @@ class ObligationPage(BaseModel):
     offset: int
 
 
-class ObligationUpdate(BaseModel):
+class ObligationUpdate(_Input):
     """A reviewer's correction: only the fields sent are changed (send null to clear deadline or quota)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -202,9 +231,9 @@ class JobPublic(BaseModel):
     filename: str
     error: JobError | None = None
     attempts: int = Field(0, description="times a worker started this job (bounded by KEHOACH_JOB_MAX_ATTEMPTS)")
-    created_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    created_at: Timestamp
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
 
 
 class Period(BaseModel):
@@ -227,8 +256,8 @@ class DocumentPublic(BaseModel):
     issued_date: date | None = None
     period: Period | None = None
     obligation_count: int = 0
-    created_at: datetime
-    processed_at: datetime | None = None
+    created_at: Timestamp
+    processed_at: Timestamp | None = None
 
 
 class DocumentLink(BaseModel):
@@ -285,7 +314,7 @@ class ActorPublic(BaseModel):
     documents: int
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(_Input):
     name: str = Field(min_length=1, max_length=128)
     role: Role = "reader"
 
@@ -295,16 +324,16 @@ class TokenPublic(BaseModel):
     name: str
     role: Role
     prefix: str
-    created_at: datetime
-    last_used_at: datetime | None = None
-    revoked_at: datetime | None = None
+    created_at: Timestamp
+    last_used_at: Timestamp | None = None
+    revoked_at: Timestamp | None = None
 
 
 class TokenCreated(TokenPublic):
     token: str = Field(description="shown once; store it now")
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(_Input):
     url: str = Field(pattern=r"^https?://", max_length=2048)
     secret: str | None = Field(None, min_length=8, max_length=128, description="generated when omitted")
 
@@ -313,7 +342,7 @@ class WebhookPublic(BaseModel):
     id: int
     url: str
     active: bool
-    created_at: datetime
+    created_at: Timestamp
 
 
 class WebhookCreated(WebhookPublic):
@@ -328,5 +357,5 @@ class DeliveryPublic(BaseModel):
     attempts: int
     response_code: int | None
     last_error: str | None
-    created_at: datetime
-    delivered_at: datetime | None
+    created_at: Timestamp
+    delivered_at: Timestamp | None

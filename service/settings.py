@@ -61,12 +61,32 @@ class Settings(BaseSettings):
     # Off by default: a recurrence with no day ("hằng quý") is due on its period's last day.
     # Such days are an office convention, not the text: marked "derived" wherever shown.
     derive_period_end: bool = False
+    # Host names the service answers to (comma-separated); default: the loopback names on loopback, else any
+    allowed_hosts: str = ""
+    # Webhook hosts allowed even though they resolve to loopback/private addresses (comma-separated; admin)
+    webhook_allow_hosts: str = ""
 
     @property
     def auth_enabled(self) -> bool:
         if self.auth == "auto":
             return not is_loopback(self.host)
         return self.auth == "on"
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """What ``TrustedHostMiddleware`` lets through.
+
+        >>> Settings(data_dir="/tmp/x").trusted_hosts[:2], Settings(data_dir="/tmp/x", host="0.0.0.0").trusted_hosts
+        (['127.0.0.1', 'localhost'], ['*'])
+        """
+        named = [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+        if named:
+            return named
+        return ["127.0.0.1", "localhost", "::1", "[::1]"] if is_loopback(self.host) else ["*"]
+
+    @property
+    def webhook_allowed(self) -> list[str]:
+        return [h.strip() for h in self.webhook_allow_hosts.split(",") if h.strip()]
 
     @property
     def originals_dir(self) -> Path:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from service import storage
 from service.deps import AppState
@@ -26,6 +28,75 @@ class Accepted:
     job_id: str | None
     duplicate: bool
     inline: bool
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+
+
+async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes, read from the request stream with a hard limit.
+
+    Called after authentication, so no byte of the body is read for a caller without the
+    right token. A ``Content-Length`` over the limit is refused before reading; a chunked body
+    is read until ``limit`` (plus the multipart framing) and refused there.
+    """
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    ctype = request.headers.get("content-type", "")
+    if not ctype.lower().startswith("multipart/form-data"):
+        raise ServiceError("no_file")
+    length = request.headers.get("content-length", "")
+    cap = limit + MULTIPART_OVERHEAD
+    if length.isdigit() and int(length) > cap:
+        raise ServiceError("file_too_large", size_mb=int(length) / 1048576, limit_mb=limit / 1048576)
+
+    async def limited() -> AsyncIterator[bytes]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > cap:
+                raise ServiceError("upload_too_large", limit_mb=limit / 1048576)
+            yield chunk
+
+    try:
+        form = await MultiPartParser(request.headers, limited(), max_files=1, max_fields=16).parse()
+    except MultiPartException as exc:
+        raise ServiceError("bad_request", detail=exc.message) from None
+    try:
+        file = form.get("file")
+        if file is None or isinstance(file, str):
+            raise ServiceError("no_file")
+        name = file.filename or ""
+        data = await file.read(limit + 1)
+    finally:
+        await form.close()
+    if not name:
+        raise ServiceError("no_file")
+    if len(data) > limit:
+        raise ServiceError("file_too_large", size_mb=len(data) / 1048576, limit_mb=limit / 1048576)
+    return name, data
+
+
+MAX_NAME = 255
+
+
+def safe_filename(name: str) -> str:
+    """The name to keep: no folders, no control characters or lone surrogates, NFC, ≤ 255 characters
+    with the extension kept (the format is read from it).
+
+    >>> safe_filename("C:/tmp/a" + chr(0) + "b.txt"), len(safe_filename("a" * 600 + ".docx"))
+    ('ab.txt', 255)
+    """
+    import unicodedata
+
+    name = PurePath(name.replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF)
+    name = unicodedata.normalize("NFC", name).strip() or "upload"
+    if len(name) > MAX_NAME:
+        suffix = PurePath(name).suffix
+        suffix = suffix if len(suffix) <= 16 else ""
+        name = name[: MAX_NAME - len(suffix)] + suffix
+    return name
 
 
 def check_upload(filename: str, data: bytes, limit: int) -> str:
@@ -52,6 +123,12 @@ def check_upload(filename: str, data: bytes, limit: int) -> str:
     if by_ext.magic and (fmt is not by_ext or not any(m in data[:1024] for m in by_ext.magic)):
         raise ServiceError("type_mismatch", name=filename, fmt=by_ext.name.upper())
     if fmt.name == "docx":
+        from ingest.zipguard import check_zip
+
+        try:
+            check_zip(data, PurePath(filename).name)  # a zip bomb is refused before anything is queued
+        except IngestError as exc:
+            raise from_ingest(exc) from None
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 if "word/document.xml" not in z.namelist():
@@ -69,6 +146,7 @@ def _corrupt(message: str, source: str) -> Exception:
 
 def accept(state: AppState, session: Session, filename: str, data: bytes, uploaded_by: str) -> Accepted:
     """Store the original and create the document and its job; the same bytes give the same document."""
+    filename = safe_filename(filename)
     fmt = check_upload(filename, data, state.settings.max_upload_bytes)
     sha = storage.sha256_of(data)
     existing = session.scalar(select(Document).where(Document.sha256 == sha))
@@ -77,7 +155,7 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
     storage.store_original(state.settings.originals_dir, data)
     doc = Document(
         sha256=sha,
-        filename=PurePath(filename).name[:512] or "upload",
+        filename=filename,
         format=fmt,
         size=len(data),
         status="processing",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -346,11 +347,18 @@ def _open(data: bytes, source: str) -> Any:
         )
     if not data.strip():
         raise EmptyFile("the file is empty", source=source)
+    from ingest.zipguard import check_zip
+
+    try:
+        check_zip(data, source)  # from the directory alone: a zip bomb is refused before any inflating
+    except CorruptFile as exc:
+        raise CorruptFile(f"the .docx file is damaged or truncated ({exc.args[0].split(': ', 1)[-1]})",
+                          source=source) from exc
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             bad = zf.testzip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error, OSError) as exc:
         raise CorruptFile(f"the .docx file is damaged or truncated (not a readable ZIP archive: {exc})",
                           source=source) from exc
     if bad is not None:

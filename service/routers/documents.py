@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from service import schemas, storage, store, uploads, views
-from service.deps import Editor, Reader, SessionDep, StateDep
+from service.db import session_scope
+from service.deps import AppState, DbId, Editor, Offset, Reader, SessionDep, StateDep
 from service.errors import ServiceError, not_found
 from service.jobs import new_job_id
 from service.models import Document, Job, Obligation
 
 router = APIRouter(tags=["documents"])
+
+
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, DOCX, DOC or TXT"}},
+            }
+        }
+    },
+}
 
 
 @router.post(
@@ -28,19 +45,27 @@ router = APIRouter(tags=["documents"])
         415: {"model": schemas.ErrorBody},
         422: {"model": schemas.ErrorBody},
     },
+    openapi_extra={"requestBody": UPLOAD_BODY},
 )
-def upload(
-    file: Annotated[UploadFile, File(description="PDF, DOCX, DOC or TXT")],
-    state: StateDep,
-    session: SessionDep,
-    who: Editor,
-    response: Response,
+async def upload(request: Request, state: StateDep, who: Editor, response: Response) -> schemas.UploadResult:
+    """Store the original by sha256 and process it: inline for small text files, else in the background.
+
+    The caller's token is checked before any byte of the body is read, and the body is read with a
+    hard limit (``KEHOACH_MAX_UPLOAD_MB``).
+    """
+    filename, data = await uploads.read_upload(request, state.settings.max_upload_bytes)
+    return await run_in_threadpool(_accept, state, filename, data, who.name, response)
+
+
+def _accept(state: AppState, filename: str, data: bytes, who: str, response: Response) -> schemas.UploadResult:
+    with session_scope(state.sessions) as session:
+        return _accept_in(session, state, filename, data, who, response)
+
+
+def _accept_in(
+    session: Session, state: AppState, filename: str, data: bytes, who: str, response: Response
 ) -> schemas.UploadResult:
-    """Store the original by sha256 and process it: inline for small text files, else in the background."""
-    if not file.filename:
-        raise ServiceError("no_file")
-    data = file.file.read(state.settings.max_upload_bytes + 1)
-    accepted = uploads.accept(state, session, file.filename, data, who.name)
+    accepted = uploads.accept(state, session, filename, data, who)
     if accepted.duplicate:
         response.status_code = 200
     elif accepted.inline and accepted.job_id:
@@ -72,7 +97,7 @@ def list_documents(
     session: SessionDep,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> schemas.DocumentPage:
     total = session.scalar(select(func.count(Document.id))) or 0
     docs = session.scalars(
@@ -96,7 +121,7 @@ def _get(session: SessionDep, doc_id: int) -> Document:
     responses={404: {"model": schemas.ErrorBody}},
 )
 def get_document(
-    doc_id: int,
+    doc_id: DbId,
     session: SessionDep,
     _: Reader,
     text: Annotated[bool, Query(description="include the normalised full text")] = False,
@@ -106,7 +131,7 @@ def get_document(
 
 @router.get("/documents/{doc_id}/tasklist", responses={404: {"model": schemas.ErrorBody}})
 def get_tasklist(
-    doc_id: int,
+    doc_id: DbId,
     session: SessionDep,
     _: Reader,
     machine: Annotated[bool, Query(description="the pipeline's output, without corrections")] = False,
@@ -126,8 +151,25 @@ def get_tasklist(
     }
 
 
-@router.get("/documents/{doc_id}/original", responses={404: {"model": schemas.ErrorBody}})
-def get_original(doc_id: int, session: SessionDep, state: StateDep, _: Reader) -> Response:
+ORIGINAL_TYPES = (
+    "text/plain",
+    "text/markdown",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/octet-stream",
+)
+
+
+@router.get(
+    "/documents/{doc_id}/original",
+    response_class=Response,
+    responses={
+        200: {"description": "the uploaded file", "content": {t: {} for t in ORIGINAL_TYPES}},
+        404: {"model": schemas.ErrorBody},
+    },
+)
+def get_original(doc_id: DbId, session: SessionDep, state: StateDep, _: Reader) -> Response:
     doc = _get(session, doc_id)
     from ingest.formats import BY_NAME
 
@@ -152,7 +194,7 @@ def _quote(name: str) -> str:
     status_code=202,
     responses={404: {"model": schemas.ErrorBody}},
 )
-def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
+def reprocess(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
     """Run the pipeline again on the stored original; reviewers' corrections are kept."""
     doc = _get(session, doc_id)
     job = Job(
@@ -172,7 +214,7 @@ def reprocess(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> s
 
 
 @router.delete("/documents/{doc_id}", status_code=204, responses={404: {"model": schemas.ErrorBody}})
-def delete_document(doc_id: int, session: SessionDep, state: StateDep, _: Editor) -> Response:
+def delete_document(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> Response:
     doc = _get(session, doc_id)
     sha, brief = (
         doc.sha256,

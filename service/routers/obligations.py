@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from service import schemas, store, views
-from service.deps import Editor, FilterDep, Reader, SessionDep, StateDep
+from service.deps import DbId, Editor, FilterDep, Offset, Reader, SessionDep, StateDep
 from service.errors import not_found
 from service.models import Document, Obligation
 from service.settings import Settings
@@ -38,7 +38,7 @@ def list_obligations(
     flt: FilterDep,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     sort: Sort = "document",
 ) -> schemas.ObligationPage:
     rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
@@ -68,7 +68,7 @@ def _detail(session: Session, ob: Obligation, settings: Settings) -> schemas.Obl
     response_model=schemas.ObligationDetail,
     responses={404: {"model": schemas.ErrorBody}},
 )
-def get_obligation(ob_id: int, session: SessionDep, state: StateDep, _: Reader) -> schemas.ObligationDetail:
+def get_obligation(ob_id: DbId, session: SessionDep, state: StateDep, _: Reader) -> schemas.ObligationDetail:
     ob = session.get(Obligation, ob_id)
     if ob is None:
         raise not_found("obligation", ob_id)
@@ -81,7 +81,7 @@ def get_obligation(ob_id: int, session: SessionDep, state: StateDep, _: Reader) 
     responses={404: {"model": schemas.ErrorBody}, 422: {"model": schemas.ErrorBody}},
 )
 def correct_obligation(
-    ob_id: int, body: schemas.ObligationUpdate, session: SessionDep, state: StateDep, who: Editor
+    ob_id: DbId, body: schemas.ObligationUpdate, session: SessionDep, state: StateDep, who: Editor
 ) -> schemas.ObligationDetail:
     """Store a reviewer's correction beside the machine output (who and when); send only what changes."""
     ob = session.get(Obligation, ob_id)

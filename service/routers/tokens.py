@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from service import auth, schemas
-from service.deps import Admin, SessionDep
+from service.deps import Admin, DbId, SessionDep
 from service.errors import not_found
 from service.models import ApiToken, utcnow
 
@@ -30,7 +30,7 @@ def list_tokens(session: SessionDep, _: Admin) -> list[schemas.TokenPublic]:
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke(token_id: int, session: SessionDep, _: Admin) -> Response:
+def revoke(token_id: DbId, session: SessionDep, _: Admin) -> Response:
     row = session.get(ApiToken, token_id)
     if row is None:
         raise not_found("token", token_id)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from service import auth, store, views
-from service.deps import TOKEN_COOKIE, FilterDep, SessionDep, StateDep, principal
+from service.deps import MAX_DB_INT, TOKEN_COOKIE, DbId, FilterDep, SessionDep, StateDep, principal
 from service.dues import RECURRENCES
 from service.errors import ServiceError
 from service.i18n import fmt_date, fmt_number, lang_of, t
@@ -84,6 +84,8 @@ class Page:
                 "switch_url": switch,
                 "who": self.who,
                 "can_edit": self.who is not None and self.who.can("editor"),
+                "csrf_token": getattr(self.request.state, "csrf_token", ""),
+                "csp_nonce": getattr(self.request.state, "csp_nonce", ""),
                 **context,
             },
         )
@@ -148,7 +150,7 @@ def highlight_segments(text: str, spans: list[tuple[int, int, int]]) -> list[tup
 
 
 @router.get("/web/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(doc_id: int, p: PageDep, session: SessionDep, order: str = "document") -> Response:
+def document_page(doc_id: DbId, p: PageDep, session: SessionDep, order: str = "document") -> Response:
     doc = session.get(Document, doc_id)
     if doc is None:
         missing = p.render("message.html", message=t(p.lang, "not_found"))
@@ -188,7 +190,7 @@ def document_page(doc_id: int, p: PageDep, session: SessionDep, order: str = "do
 
 @router.get("/web/tasks", response_class=HTMLResponse)
 def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1) -> Response:
-    page_no = max(1, page_no)
+    page_no = min(max(1, page_no), MAX_DB_INT // PAGE_SIZE)
     rows, total = store.query_obligations(
         session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
     )

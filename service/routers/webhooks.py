@@ -9,16 +9,30 @@ from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from service import schemas
-from service.deps import Admin, SessionDep
-from service.errors import not_found
+from service.deps import Admin, DbId, SessionDep, StateDep
+from service.errors import ServiceError, not_found
+from service.feeds.webhooks import UnsafeTarget, resolve_target
 from service.models import Webhook, WebhookDelivery
 
 router = APIRouter(tags=["webhooks"])
 
 
-@router.post("/webhooks", response_model=schemas.WebhookCreated, status_code=201)
-def create(body: schemas.WebhookCreate, session: SessionDep, _: Admin) -> schemas.WebhookCreated:
-    """Events: obligations.created, obligations.replaced, obligation.updated, document.deleted."""
+@router.post(
+    "/webhooks",
+    response_model=schemas.WebhookCreated,
+    status_code=201,
+    responses={422: {"model": schemas.ErrorBody}},
+)
+def create(body: schemas.WebhookCreate, session: SessionDep, state: StateDep, _: Admin) -> schemas.WebhookCreated:
+    """Events: obligations.created, obligations.replaced, obligation.updated, document.deleted.
+
+    The URL's host must resolve to public addresses only (not loopback, private, link-local or
+    reserved), unless the admin named it in ``KEHOACH_WEBHOOK_ALLOW_HOSTS``.
+    """
+    try:
+        resolve_target(body.url, state.settings.webhook_allowed)
+    except UnsafeTarget as exc:
+        raise ServiceError("unsafe_webhook", detail=str(exc)) from None
     row = Webhook(url=body.url, secret=body.secret or secrets.token_urlsafe(24), active=True)
     session.add(row)
     session.commit()
@@ -36,7 +50,7 @@ def list_webhooks(session: SessionDep, _: Admin) -> list[schemas.WebhookPublic]:
 
 
 @router.delete("/webhooks/{hook_id}", status_code=204)
-def delete(hook_id: int, session: SessionDep, _: Admin) -> Response:
+def delete(hook_id: DbId, session: SessionDep, _: Admin) -> Response:
     row = session.get(Webhook, hook_id)
     if row is None:
         raise not_found("webhook", hook_id)
@@ -46,7 +60,7 @@ def delete(hook_id: int, session: SessionDep, _: Admin) -> Response:
 
 @router.get("/webhooks/{hook_id}/deliveries", response_model=list[schemas.DeliveryPublic])
 def deliveries(
-    hook_id: int, session: SessionDep, _: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    hook_id: DbId, session: SessionDep, _: Admin, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[schemas.DeliveryPublic]:
     if session.get(Webhook, hook_id) is None:
         raise not_found("webhook", hook_id)

@@ -110,6 +110,7 @@ def make_api(tmp_path: Path) -> Iterator[MakeApi]:
         overrides.setdefault("data_dir", tmp_path / f"data{len(clients)}")
         overrides.setdefault("auth", "off")
         overrides.setdefault("webhook_backoff_s", 0.01)
+        overrides.setdefault("allowed_hosts", "testserver,127.0.0.1,localhost")
         settings = Settings(**overrides)
         client = TestClient(create_app(settings, extractor=extractor))
         client.__enter__()

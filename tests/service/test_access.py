@@ -118,7 +118,8 @@ def receiver() -> Iterator[_Receiver]:
     r.server.shutdown()
 
 
-def test_webhooks_signed_retried_and_logged(api: Api, receiver: _Receiver) -> None:
+def test_webhooks_signed_retried_and_logged(make_api: MakeApi, db_url: str | None, receiver: _Receiver) -> None:
+    api = make_api(database_url=db_url, webhook_allow_hosts="127.0.0.1")  # the receiver is local
     hook = api.client.post("/webhooks", json={"url": receiver.url, "secret": "s3cret-value"}).json()
     api.upload()
     api.state.webhooks.drain()
@@ -145,7 +146,7 @@ def test_webhooks_signed_retried_and_logged(api: Api, receiver: _Receiver) -> No
 def test_webhook_gives_up_after_retries(make_api: MakeApi) -> None:
     failing = _Receiver(fail_times=100)
     try:
-        api = make_api(webhook_retries=2)
+        api = make_api(webhook_retries=2, webhook_allow_hosts="127.0.0.1")
         hook = api.client.post("/webhooks", json={"url": failing.url}).json()
         assert len(hook["secret"]) >= 16
         api.upload()
@@ -183,4 +184,6 @@ def test_web_page_asks_for_a_token_when_auth_is_on(make_api: MakeApi) -> None:
     ok = api.client.post("/web/login", data={"token": editor, "next": "/web/actors"}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/web/actors"
     assert api.client.get("/").status_code == 200  # the cookie now carries the token
-    assert api.upload().status_code == 201
+    assert api.upload().status_code == 403  # the cookie alone is ambient authority: a CSRF token is needed
+    csrf = {"X-CSRF-Token": api.client.cookies["kehoach_csrf"]}
+    assert api.upload(headers=csrf).status_code == 201

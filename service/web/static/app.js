@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var K = window.KEHOACH || {msg: {}};
+  var CSRF = {"X-CSRF-Token": K.csrf || ""};  /* every change carries the page's CSRF token */
 
   function errorText(xhrOrBody) {
     try {
@@ -23,6 +24,7 @@
       data.append("file", input.files[0]);
       var xhr = new XMLHttpRequest();
       xhr.open("POST", "/documents");
+      xhr.setRequestHeader("X-CSRF-Token", CSRF["X-CSRF-Token"]);
       bar.hidden = false; bar.value = 0; status.className = ""; status.textContent = K.msg.uploading;
       xhr.upload.onprogress = function (e) { if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); } };
       xhr.onload = function () {
@@ -118,7 +120,7 @@
       var out = f.querySelector(".save-status");
       fetch("/obligations/" + f.dataset.id, {
         method: "PATCH", credentials: "same-origin",
-        headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)
+        headers: {"Content-Type": "application/json", "X-CSRF-Token": CSRF["X-CSRF-Token"]}, body: JSON.stringify(body)
       }).then(function (r) {
         return r.json().then(function (j) { return {ok: r.ok, body: j}; });
       }).then(function (res) {
@@ -134,13 +136,13 @@
   document.querySelectorAll("[data-delete]").forEach(function (b) {
     b.addEventListener("click", function () {
       if (!confirm(K.msg.confirm_delete)) { return; }
-      fetch("/documents/" + b.dataset.delete, {method: "DELETE", credentials: "same-origin"})
+      fetch("/documents/" + b.dataset.delete, {method: "DELETE", credentials: "same-origin", headers: CSRF})
         .then(function () { location.reload(); });
     });
   });
   document.querySelectorAll("[data-reprocess]").forEach(function (b) {
     b.addEventListener("click", function () {
-      fetch("/documents/" + b.dataset.reprocess + "/reprocess", {method: "POST", credentials: "same-origin"})
+      fetch("/documents/" + b.dataset.reprocess + "/reprocess", {method: "POST", credentials: "same-origin", headers: CSRF})
         .then(function (r) { return r.json(); })
         .then(function (job) { var s = document.createElement("span"); s.textContent = " " + K.msg.processing; b.after(s);
           pollJob(job.id, s); });

@@ -1,0 +1,33 @@
+"""Fuzz the PDF backend (pypdfium2 text layer, pdfplumber tables). OCR is off: a render bomb is
+issue 9 item 1's business, not a fuzzer's."""
+
+from __future__ import annotations
+
+import io
+import os
+
+from fuzz_common import main
+
+
+def target(data: bytes) -> None:
+    from ingest import convert_bytes
+
+    convert_bytes(data, "fuzz.pdf")
+
+
+def seeds() -> list[bytes]:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 720, "KE HOACH")
+    c.drawString(72, 700, "1. Phong Noi vu chu tri, hoan thanh truoc ngay 30/12/2024.")
+    c.showPage()
+    c.save()
+    return [buf.getvalue(), b"%PDF-1.4\n%%EOF\n"]
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("KEHOACH_OCR", "off")
+    main("pdf", target, seeds())
