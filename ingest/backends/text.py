@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.cell_tables import find_cell_tables
 from ingest.document import Document, DocumentBuilder
 from ingest.errors import EmptyFile
 from ingest.furniture import drop_page_furniture
@@ -192,9 +193,15 @@ def convert(data: bytes, source: str) -> Document:
                 items.append(para)
         chunk.clear()
 
+    cell_tables = {t.start: t for t in find_cell_tables(lines)}
     i = 0
     while i < len(lines):
         line = lines[i]
+        if i in cell_tables:  # a task table written one cell line per line
+            flush()
+            items.append(cell_tables[i].rows)
+            i = cell_tables[i].end
+            continue
         if _is_pipe(line):
             flush()
             rows, i = _read_table(lines, i)
