@@ -13,16 +13,29 @@ from typing import Any
 
 from extractors.actors import expand_abbreviations, find_subject
 from extractors.lexicon import lexicon
-from extractors.structure import NAME_LINE, Layout, split_marker
+from extractors.structure import NAME_LINE, Layout, doc_type_of, split_marker
 from ingest.document import Document
 from ingest.normalize import fold
 
+_SYMBOL = r"(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-Za-zĐđ0-9&.]+)*)"
+# "Số: 166/KH-UBND"; a Party or Youth Union number carries its type before the slash: "Số 2309-CV/TĐTN-XDĐ"
 NUMBER = re.compile(
-    r"\bSố\s*[:.]?\s*(?P<num>\d{1,6}[a-z]?)?\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-Za-zĐđ0-9&.]+)*)"
+    r"(?<![^\W_])Số\s*[:.]?\s*(?:(?P<num>\d{1,6}[a-z]?)(?P<ptype>-[A-ZĐ][A-Za-zĐđ]*)?)?\s*/\s*" + _SYMBOL
+)
+# A scan whose handwritten number OCR reads as junk ("Số: SG /QĐ-UBND", "Số:s#¿5ø3-CV/TĐTN-XDĐ"): the
+# number is unknown, the symbol is printed.
+OCR_NUMBER = re.compile(
+    r"(?<![^\W_])Số\s*[:.]?\s*[^\s/]{1,8}?\s*(?P<ptype>-[A-ZĐ][A-Za-zĐđ]*)?\s*/\s*" + _SYMBOL
 )
 PLACE_DATE = re.compile(
     r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})?[\s.…]*tháng\s*(?P<m>\d{1,2})?[\s.…]*"
     r"năm\s*(?P<y>\d{4})?)"
+)
+# A scan: the separator read as ".", a handwritten day read as junk ("ngày 3†tháng 02", "ngày )Ù tháng 5");
+# the place stands, the day is unknown unless it reads as digits.
+OCR_PLACE_DATE = re.compile(
+    r"^(?P<place>[^\W\d][^,;:.]{1,45}?)\s*[,.]\s*(?P<text>ngày\s*(?P<dj>[^\s]{0,4}?)\s*tháng\s*(?P<m>\d{1,2})\s*"
+    r"năm\s*(?P<y>\d{4}))"
 )
 PLACE_DATE_NUMERIC = re.compile(
     r"^(?P<place>[^\W\d][^,;:]{1,45}?)\s*,\s*(?P<text>ngày\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}))"
@@ -92,23 +105,49 @@ def recase_name(upper: str) -> str:
     return text
 
 
-def find_number(texts: list[str]) -> tuple[str | None, str | None]:
-    for t in texts:
-        m = NUMBER.search(t)
-        if m:
-            sym = re.sub(r"\s*([-/])\s*", r"\1", m.group("sym")).rstrip(".")
-            num = m.group("num")
-            return (f"{num}/{sym}" if num else None), sym
+# "V/v" before a letter's subject; scans read the slash as "W", "l", "|" ("VWv lấy ý kiến …")
+_VV = re.compile(r"^V\s*[/Wl|1I]?\s*v\b\s*:?\s*", re.IGNORECASE)
+
+
+def _is_vv(text: str) -> bool:
+    return bool(_VV.match(text.strip()))
+
+
+def find_number(texts: list[str], *, ocr: bool = False) -> tuple[str | None, str | None]:
+    """(number, symbol) from the "Số:" line; on a scan a junk number still gives the symbol.
+
+    >>> find_number(["Số: 2309-CV/TĐTN-XDĐ"])
+    ('2309-CV/TĐTN-XDĐ', 'CV/TĐTN-XDĐ')
+    >>> find_number(["Số: SG /QĐ-UBND"], ocr=True)
+    (None, 'QĐ-UBND')
+    """
+    for pattern in (NUMBER, OCR_NUMBER) if ocr else (NUMBER,):
+        for t in texts:
+            m = pattern.search(t)
+            if m:
+                sym = re.sub(r"\s*([-/])\s*", r"\1", m.group("sym")).rstrip(".")
+                if m.group("ptype"):
+                    sym = f"{m.group('ptype')[1:]}/{sym}"
+                num = m.groupdict().get("num")
+                return (f"{num}-{sym}" if num and m.group("ptype") else f"{num}/{sym}" if num else None), sym
     return None, None
 
 
-def find_place_date(texts: list[str]) -> tuple[str | None, str | None, str | None]:
+def find_place_date(texts: list[str], *, ocr: bool = False) -> tuple[str | None, str | None, str | None]:
+    """(place, ISO date, date text) from the "<place>, ngày … tháng … năm …" line.
+
+    >>> find_place_date(["Bà Rịa - Vũng Tàu, ngày 3†tháng 02 năm 2025"], ocr=True)
+    ('Bà Rịa - Vũng Tàu', None, 'ngày 3†tháng 02 năm 2025')
+    """
     for t in texts:
-        m = PLACE_DATE.match(t) or PLACE_DATE_NUMERIC.match(t)
+        m = PLACE_DATE.match(t) or PLACE_DATE_NUMERIC.match(t) or (OCR_PLACE_DATE.match(t) if ocr else None)
         if not m:
             continue
         place = m.group("place").strip()
-        d, mo, y = m.group("d"), m.group("m"), m.group("y")
+        day = m.groupdict().get("d")
+        if "dj" in m.groupdict():
+            day = m.group("dj") if re.fullmatch(r"\d{1,2}", m.group("dj") or "") else None
+        d, mo, y = day, m.group("m"), m.group("y")
         iso = None
         if d and mo and y:
             try:
@@ -149,8 +188,8 @@ def issuer_units(texts: list[str]) -> list[str]:
     units: list[str] = []
     for t in texts:
         low = fold(t)
-        if ("cong hoa xa hoi" in low or "doc lap" in low or re.match(r"^Số\s*[:\d/]", t) or low.startswith("v/v")
-                or PLACE_DATE.match(t) or t.strip() in lexicon().doc_types_upper):
+        if ("cong hoa xa hoi" in low or "doc lap" in low or re.match(r"^Số\s*[:\d/]", t) or _is_vv(t)
+                or PLACE_DATE.match(t) or doc_type_of(t)):
             break
         t = t.strip(" _-.=*")
         if not t or not t.isupper() or len(t) < 3:
@@ -307,33 +346,38 @@ def find_addressees(texts: list[str]) -> list[str]:
 def extract_metadata(doc: Document, lay: Layout) -> Metadata:
     header = _block_texts(doc, lay.blocks_in("header"))
     first = _block_texts(doc, list(range(min(12, len(doc.blocks)))))
-    number, symbol = find_number(header or first)
+    ocr = doc.ocr
+    number, symbol = find_number(header or first, ocr=ocr)
     if symbol is None and header is not first:
-        number, symbol = find_number(first)
-    place, iso, date_text = find_place_date(header or first)
+        number, symbol = find_number(first, ocr=ocr)
+    place, iso, date_text = find_place_date(header or first, ocr=ocr)
     if place is None:
-        place, iso, date_text = find_place_date(first)
+        place, iso, date_text = find_place_date(first, ocr=ocr)
     meta = Metadata(number=number, symbol=symbol, place=place, issued_date=iso, issued_date_text=date_text)
     lx = lexicon()
     if lay.doc_type_block is not None:
         line = doc.text[doc.blocks[lay.doc_type_block].start : doc.blocks[lay.doc_type_block].end].strip()
-        meta.doc_type = lx.doc_types_upper.get(line)
+        meta.doc_type = doc_type_of(line)
     if meta.doc_type is None and symbol:
         meta.doc_type = lx.symbol_types.get(symbol.split("-", 1)[0])
-    if meta.doc_type is None and any(fold(t).startswith(("v/v", "kinh gui")) for t in header):
+    if meta.doc_type is None and any(_is_vv(t) or fold(t).startswith("kinh gui") for t in header):
         meta.doc_type = "Công văn"
     titles = _block_texts(doc, lay.title_blocks)
     if titles:
         meta.title = " ".join(titles)
     else:
-        at = next((k for k, t in enumerate(header) if fold(t).startswith("v/v")), None)
+        at = next((k for k, t in enumerate(header) if _is_vv(t)), None)
         if at is not None:
             parts = [header[at]]
             for t in header[at + 1 :]:  # "V/v triển khai …" / "trọng tâm phục vụ …" / "chính quyền …"
-                if not t[:1].islower():
+                low = fold(t)
+                # a scan's header comes out of order: "VWv lấy ý kiến góp ý dự thảo" / "Quyết định ban hành …"
+                goes_on = doc.ocr and not t.isupper() and not parts[-1].rstrip().endswith((".", ";", ":")) \
+                    and not low.startswith(("kinh gui", "cong hoa", "doc lap", "so:")) and not PLACE_DATE.match(t)
+                if not (t[:1].islower() or goes_on):
                     break
                 parts.append(t)
-            meta.title = re.sub(r"^V/v:?\s*", "", " ".join(parts), flags=re.IGNORECASE)
+            meta.title = _VV.sub("", " ".join(parts))
     meta.period = find_period(meta.title)
     meta.issuer = _issuer_from_header(header) or _issuer_from_text(doc, lay, place, symbol)
     meta.signer = _signer(doc, lay)
