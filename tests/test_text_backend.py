@@ -139,3 +139,38 @@ def test_cell_table_rows_give_one_task_each() -> None:
     assert [o["actors"] for o in rows] == [["Bộ Tài chính"], ["Bộ Khoa học và Công nghệ"],
                                            ["Bộ Khoa học và Công nghệ"]]
     assert rows[1]["deadline"]["quarter"] == 4 and rows[1]["deadline"]["year"] == 2026
+
+
+def _layout_page(body: list[str]) -> str:
+    filler = [f"       - Nội dung thứ {i} của văn bản được trình bày ở trang đầu tiên của tài liệu;"
+              for i in range(22)]
+    return "\n".join(filler + body)
+
+
+def test_layout_page_foot_and_footnote_leave_the_text() -> None:
+    """corpus/025: a footnote ("1 Các quy định …", its mark glued in the body: "khoáng sản1.") and the
+    centred page number at a page's foot; the item cut by the page break is whole again."""
+    raw = _layout_page([
+        "       - Lãnh đạo, chỉ đạo tập trung thực hiện nghiêm các quy định của pháp luật",
+        "trong công tác quản lý nhà nước về địa chất, khoáng sản1.",
+        "       - Đề cao trách nhiệm của người đứng đầu, đặc biệt là: (i) Khai thác khoáng sản",
+        "",
+        "   1 Các quy định của Luật Địa chất và Khoáng sản năm 2024 và các văn bản hướng dẫn thi hành; "
+        "Nghị quyết số 10-",
+        "",
+        "NQ/TW ngày 10/02/2022 của Bộ Chính trị về định hướng chiến lược địa chất, khoáng sản",
+        "                                        2",
+        "",
+        "trái phép; (ii) Khai thác không đúng nội dung giấy phép.",
+        "       - Chủ trì, phối hợp với các cơ quan liên quan tăng cường kiểm tra, giám",
+        "sát việc chấp hành các quy định của pháp luật trong hoạt động sản xuất, kinh",
+        "                                       3",
+        "",
+        "doanh vật liệu xây dựng.",
+    ])
+    doc = convert_bytes(raw.encode(), "x.txt")
+    lines = doc.text.split("\n")
+    assert "- Đề cao trách nhiệm của người đứng đầu, đặc biệt là: (i) Khai thác khoáng sản trái phép; " \
+           "(ii) Khai thác không đúng nội dung giấy phép." in lines
+    assert not any(ln.startswith(("1 Các quy định", "NQ/TW", "2 ")) for ln in lines)
+    assert any(ln.endswith("trong hoạt động sản xuất, kinh doanh vật liệu xây dựng.") for ln in lines)
