@@ -43,7 +43,7 @@ from extractors.tables import TaskRow, find_task_tables
 from ingest.document import Document
 from ingest.normalize import fold
 
-Role = str  # purpose | criteria | schedule | budget | implementation | content
+Role = str  # purpose | criteria | schedule | budget | procedure | implementation | content
 
 
 @dataclass
@@ -111,7 +111,7 @@ def section_role(heading: str) -> Role | None:
         if not low.startswith(roles.get("implementation", ())) and any(
                 low.startswith(w) for w in roles.get("purpose", ())):
             return "implementation"  # "MỤC TIÊU, NHIỆM VỤ": the tasks make it a task section
-    for role in ("purpose", "criteria", "budget", "schedule", "implementation"):
+    for role in ("purpose", "criteria", "budget", "schedule", "procedure", "implementation"):
         for word in roles.get(role, ()):
             if low.startswith(word) or (role == "implementation" and f" {word}" in low[:60] and heading.isupper()):
                 return role
@@ -215,8 +215,8 @@ class _Builder:
         role = section_role(text) if (node.children or node.kind in ("roman", "decimal")) else None
         if role is None and _CRITERIA_LABEL.match(text) and (node.children or len(text) < 60):
             role = "criteria"
-        if role == "purpose" and fold(text).startswith(_TARGET_HEADINGS):
-            self.scheduled_targets(node, ctx)
+        if (role == "purpose" and fold(text).startswith(_TARGET_HEADINGS)) or role == "procedure":
+            self.scheduled_targets(node, ctx)  # only the items that schedule an action
             return
         if role in ("purpose", "criteria"):
             return
