@@ -80,24 +80,12 @@ def join_lines(lines: list[str], *, layout: bool = False) -> list[str]:
     ['Thực hiện kế hoạch của tỉnh;', '- Sở Nội vụ;', '- Sở Tài chính.']
     """
     out: list[str] = []
-    width = max((len(ln) for ln in lines), default=0)
-    for k, line in enumerate(lines):
-        if out and not starts_new_paragraph(out[-1], line, layout=layout) and not (
-                k and _short_heading(lines[k - 1], line, width)):
+    for line in lines:
+        if out and not starts_new_paragraph(out[-1], line, layout=layout):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
     return out
-
-
-_NUMBERED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+\S")
-
-
-def _short_heading(prev: str, line: str, width: int) -> bool:
-    """A numbered heading line far shorter than the wrapped lines around it ("4. Bộ Ngoại giao" over
-    "Đồng chủ trì với …" in text wrapped at 80 columns) ends there when the next line starts a sentence."""
-    return (width >= 60 and bool(_NUMBERED_HEADING.match(prev)) and len(prev.strip()) < 0.4 * width
-            and not SENTENCE_END.search(prev.strip()) and line[:1].isupper())
 
 
 def _is_pipe(line: str) -> bool:
