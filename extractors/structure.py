@@ -377,10 +377,9 @@ def _attached_document(doc: Document, start: int) -> int | None:
     (after a Nơi nhận laid out as a table row, a scraper's stray heading, a page of furniture) only a
     type line followed by "(Kèm theo Quyết định số …)" or "(Ban hành kèm theo …)" does.
     """
-    types = lexicon().doc_types_upper
     for i in range(start, len(doc.blocks)):
         text = doc.text[doc.blocks[i].start : doc.blocks[i].end].strip().strip("*_ ").rstrip(":")
-        if text not in types or text in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
+        if not doc_type_of(text) or text in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
             continue
         follows = [fold(doc.text[b.start : b.end]) for b in doc.blocks[i + 1 : i + 6]]
         if i >= start + 12 and not any(_ATTACHED_MARK.match(t) for t in follows):

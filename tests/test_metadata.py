@@ -33,3 +33,20 @@ def test_subject_line(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", CASES["doc_type"], ids=lambda c: c["line"])
 def test_doc_type(case: dict[str, Any]) -> None:
     assert doc_type_of(case["line"]) == case["expect"]
+
+
+def test_attached_action_plan_opens_a_body() -> None:
+    """corpus-more/045: a decision issues a "KẾ HOẠCH HÀNH ĐỘNG" after its signature; that plan's
+    "III. TỔ CHỨC THỰC HIỆN" gives tasks (it is no appendix)."""
+    from extractors.pipeline import extract
+    from ingest import convert_bytes
+
+    text = ("THỦ TƯỚNG CHÍNH PHỦ\nSố: 844/QĐ-TTg\nHà Nội, ngày 13 tháng 5 năm 2026\n\nQUYẾT ĐỊNH\n"
+            "Ban hành Kế hoạch hành động\n\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch hành động.\n\n"
+            "Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký ban hành.\n\nKT. THỦ TƯỚNG\n"
+            "PHÓ THỦ TƯỚNG\n\nPhạm Thị Thanh Trà\n\nTHỦ TƯỚNG CHÍNH PHỦ\n\nKẾ HOẠCH HÀNH ĐỘNG\n\n"
+            "Thực hiện Chỉ thị số 52-CT/TW về bảo hiểm y tế toàn dân\n\nI. TỔ CHỨC THỰC HIỆN\n\n"
+            "1. Bộ Tài chính chủ trì, phối hợp với các bộ, ngành, địa phương bảo đảm nguồn kinh phí thực hiện "
+            "Kế hoạch.\n")
+    tasks = extract(convert_bytes(text.encode(), "x.txt"))["obligations"]
+    assert [t["actors"] for t in tasks if t["text"].startswith("Bộ Tài chính chủ trì")] == [["Bộ Tài chính"]]
