@@ -108,6 +108,7 @@ class _Tables:
     titles: _Phrases
     agents: _Phrases
     joined: _Phrases
+    never_in_names: _Phrases
 
 
 @cache
@@ -130,6 +131,7 @@ def _tables() -> _Tables:
         titles=_Phrases(lx.person_titles),
         agents=_Phrases(lx.agent_markers),
         joined=_Phrases(lx.joined_groups),
+        never_in_names=_Phrases(lx.never_in_names),
     )
 
 
@@ -220,6 +222,8 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
             lower_run = 0
             continue
         if t.capitalized:
+            if tb.never_in_names.match(tokens, j):
+                break  # a heading run into its text: "Bộ Ngoại giao Đồng chủ trì với …"
             j += 1
             lower_run = 0
             generic = False  # "các thành viên Hội đồng Thi đua": a named part follows
@@ -549,7 +553,20 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             found, end = read_actor_list(toks, k + 1)
             if found and _followed_by_action(toks, end):
                 return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
-    return _after_topic_label(clause) or _passive_agent(clause, toks) or Subject()
+    return _after_topic_label(clause) or _passive_agent(clause, toks) or _responsible_lead_in(clause) or Subject()
+
+
+_RESPONSIBLE_LEAD_IN = re.compile(r"^([A-ZĐÀ-Ỹ][^,;:.()]{2,60}?)\s+(?:có|chịu)\s+trách\s+nhiệm(?:\s+\w+){0,3}\s*:\s*$")
+
+
+def _responsible_lead_in(clause: str) -> Subject | None:
+    """A lead-in naming who answers for the items below, whatever the role's name: "a) Chủ đầu tư có
+    trách nhiệm:", "b) Tổ chức làm nhiệm vụ bồi thường có trách nhiệm:" (no gazetteer knows them)."""
+    m = _RESPONSIBLE_LEAD_IN.match(clause.strip())
+    if not m:
+        return None
+    name = m.group(1)
+    return Subject([ActorSpan(0, len(name), name, False)], None, False, len(name))
 
 
 @cache

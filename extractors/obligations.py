@@ -95,6 +95,11 @@ class _Context:
 
 _TARGET_HEADINGS = ("chi tieu", "muc tieu")
 _TARGET_ACTIONS = ("hoan thanh", "dua vao", "ban hanh", "van hanh")
+# what is left of a lead-in after its actors when it only names who: "… có trách nhiệm thực hiện các nội dung sau:"
+_NAMES_ONLY_WHO = re.compile(r"^\s*(?:co|chiu)\s+trach\s+nhiem(?:\s+(?:to\s+chuc\s+)?thuc\s+hien)?"
+                             r"(?:\s+(?:cac\s+)?(?:noi\s+dung|nhiem\s+vu)(?:\s+(?:sau|sau\s+day|cu\s+the))?"
+                             r"|\s+nhu\s+sau)?\s*:\s*$")
+_PURPOSE_BEFORE = re.compile(r"\b(?:de dat|nham|huong toi|phan dau)\b")  # the time then dates the aim
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
                     "qua trinh thuc hien", "trong qua trinh trien khai")
@@ -247,6 +252,12 @@ class _Builder:
             for child in node.children:
                 self.visit(child, child_ctx)
             return
+        if node.children and subject.actors and _NAMES_ONLY_WHO.match(fold(text[subject.end:])):
+            # "UBND xã A có trách nhiệm thực hiện:" names who; the items below are the tasks
+            who = replace(ctx, actors=tuple(self.names(subject.actors)), actor_source="heading")
+            for child in node.children:
+                self.visit(child, who)
+            return
         emitted = self.emit_item(node, ctx, text, subject)
         child_ctx = ctx
         if emitted:
@@ -278,6 +289,8 @@ class _Builder:
             if found is None or not found.value or found.value.get("kind") == "during":
                 continue
             low = fold(text)
+            if _PURPOSE_BEFORE.search(low[: found.start]):
+                continue  # "Xác định nhiệm vụ … để đạt mục tiêu …, hướng tới … vào năm 2030": the aim's time
             if any(low == v or low.startswith(v + " ") for v in verbs):
                 self.emit_item(item, replace(ctx, role="implementation"), text)
 
