@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extractors.lexicon import Lexicon, lexicon
-from ingest.normalize import edit_distance
+from ingest.normalize import edit_distance, fold
 
 _TOKEN = re.compile(r"[\w&]+|[^\w\s]")
 _HYPHENS = {"-", "–", "—"}
@@ -108,6 +108,7 @@ class _Tables:
     titles: _Phrases
     agents: _Phrases
     joined: _Phrases
+    never_in_names: _Phrases
 
 
 @cache
@@ -130,6 +131,7 @@ def _tables() -> _Tables:
         titles=_Phrases(lx.person_titles),
         agents=_Phrases(lx.agent_markers),
         joined=_Phrases(lx.joined_groups),
+        never_in_names=_Phrases(lx.never_in_names),
     )
 
 
@@ -220,6 +222,8 @@ def _continue_name(tokens: Sequence[Token], j: int, start: int, generic: bool = 
             lower_run = 0
             continue
         if t.capitalized:
+            if tb.never_in_names.match(tokens, j):
+                break  # a heading run into its text: "Bộ Ngoại giao Đồng chủ trì với …"
             j += 1
             lower_run = 0
             generic = False  # "các thành viên Hội đồng Thi đua": a named part follows
@@ -471,6 +475,8 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
     if not toks:
         return Subject()
     lx = lexicon()
+    if executing := execution_clause(clause):
+        return executing
 
     def directive_at(k: int) -> Subject | None:
         d = tb.directives.match(toks, k)
@@ -547,7 +553,91 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             found, end = read_actor_list(toks, k + 1)
             if found and _followed_by_action(toks, end):
                 return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
-    return _after_topic_label(clause) or _passive_agent(clause, toks) or Subject()
+    return _after_topic_label(clause) or _passive_agent(clause, toks) or _responsible_lead_in(clause) or Subject()
+
+
+_RESPONSIBLE_LEAD_IN = re.compile(r"^([A-ZĐÀ-Ỹ][^,;:.()]{2,60}?)\s+(?:có|chịu)\s+trách\s+nhiệm(?:\s+\w+){0,3}\s*:\s*$")
+
+
+def _responsible_lead_in(clause: str) -> Subject | None:
+    """A lead-in naming who answers for the items below, whatever the role's name: "a) Chủ đầu tư có
+    trách nhiệm:", "b) Tổ chức làm nhiệm vụ bồi thường có trách nhiệm:" (no gazetteer knows them)."""
+    m = _RESPONSIBLE_LEAD_IN.match(clause.strip())
+    if not m:
+        return None
+    name = m.group(1)
+    return Subject([ActorSpan(0, len(name), name, False)], None, False, len(name))
+
+
+@cache
+def _execution_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in lexicon().execution_clauses)
+
+
+_LIST_CUT = re.compile(r"\s*[,;]\s*|\s+và\s+")
+
+
+def execution_clause(clause: str) -> Subject | None:
+    """The addressees of a decision's closing article, each one actor.
+
+    >>> [a.text for a in execution_clause("Chánh Văn phòng UBND tỉnh, Giám đốc các Sở: Nội vụ, Tài chính, "
+    ...     "Giám đôc Trung tâm X chịu trách nhiệm thi hành Quyết định này.").actors]
+    ['Chánh Văn phòng UBND tỉnh', 'Giám đốc các Sở: Nội vụ, Tài chính', 'Giám đôc Trung tâm X']
+    """
+    low = fold(clause)
+    if len(low) != len(clause):
+        return None
+    found = [m for p in _execution_patterns() if (m := p.search(low))]
+    if not found:
+        return None
+    verb = min(m.start() for m in found)
+    head = clause[:verb].rstrip()
+    start = len(head) - len(head.lstrip())
+    if re.match(r"Điều\s+\d+\s*[.:]\s*", head[start:]):  # "Điều 3. Chánh Văn phòng …"
+        start += re.match(r"Điều\s+\d+\s*[.:]\s*", head[start:]).end()  # type: ignore[union-attr]
+    spans: list[list[int]] = []
+    colon = False
+    pos, sep = start, ""
+    for cut in [*_LIST_CUT.finditer(head, start), None]:
+        end = cut.start() if cut else len(head)
+        piece = head[pos:end]
+        if piece.strip():
+            opens = _opens_addressee(piece, after_and="và" in sep)
+            title_only = bool(spans) and fold(head[spans[-1][0]:spans[-1][1]]).strip() in _folded_titles()
+            if spans and (title_only or not opens or (colon and not _starts_with_title(piece))):
+                spans[-1][1] = end  # "Giám đốc các Sở: Nội vụ, Tài chính"; "…, tỉnh Sóc Trăng"
+            else:
+                spans.append([pos, end])
+                colon = False
+            colon = colon or ":" in piece
+        pos, sep = (cut.end(), cut.group()) if cut else (len(head), "")
+    if not spans or not _starts_with_title(head[spans[0][0]:spans[0][1]]) and not _opens_addressee(
+            head[spans[0][0]:spans[0][1]], after_and=False):
+        return None
+    actors = [ActorSpan(a, b, clause[a:b], False) for a, b in spans]
+    return Subject(actors, None, False, spans[-1][1])
+
+
+@cache
+def _folded_titles() -> frozenset[str]:
+    return frozenset(fold(t) for t in lexicon().person_titles)
+
+
+def _starts_with_title(piece: str) -> bool:
+    low = fold(piece.strip())
+    return any(low == t or low.startswith(t + " ") for t in _folded_titles())
+
+
+def _opens_addressee(piece: str, *, after_and: bool) -> bool:
+    """A list piece that names a new addressee: a title, a named body, or "các …" (after "và" only a
+    title, "các" or people: "Văn phòng HĐND và UBND huyện" is one office)."""
+    text = piece.strip()
+    if _starts_with_title(text) or fold(text).startswith("cac "):
+        return True
+    if after_and:  # people stay apart: "… đoàn thể và cá nhân có liên quan"
+        lx = lexicon()
+        return any(text == g or text.startswith(g + " ") for g in lx.group_nouns if g not in lx.joined_groups)
+    return any(text == h or text.startswith(h + " ") for h in lexicon().named_heads)
 
 
 def _shift(sub: Subject, by: int) -> Subject:

@@ -139,7 +139,7 @@ def validate_time_words(data: Any) -> dict[str, Any]:
                 "duration_units", "duration_events", "duration_event_stops", "hour_words",
                 "minute_words", "labels", "document_types", "next_period_words", "previous_period_words",
                 "rate_units", "occasion_words", "rate_verbs", "duration_needs_event", "no_time_words",
-                "occasion_names"):
+                "occasion_names", "classified_nouns"):
         _str_list(data, key)
     durations = _str_map(data, "duration_prepositions")
     if not all(v in KINDS for v in durations.values()):
@@ -245,6 +245,7 @@ class _Grammar:
     duration_needs_event: frozenset[str]
     quarter_months: dict[str, int]
     rate_before: re.Pattern[str]
+    classified_before: re.Pattern[str]
     intervals: dict[int, str]
     weekdays: dict[str, str]
     immediate_kind: str
@@ -405,6 +406,7 @@ def _grammar(accented: bool) -> _Grammar:
         quarters=quarters, nouns=nouns, duration_kinds=durations,
         duration_needs_event=frozenset(" ".join(norm(x).split()) for x in data["duration_needs_event"]),
         quarter_months=quarter_months, rate_before=rate_before,
+        classified_before=re.compile(rf"{_LB}(?:{_alt(data['classified_nouns'], norm)})\s*$"),
         intervals={int(k): v for k, v in data["month_intervals"].items()}, weekdays=weekdays,
         immediate_kind=data["immediate"]["kind"],
         month_word=month,
@@ -615,9 +617,12 @@ def _is_citation(chain: _Chain, norm_text: str, g: _Grammar) -> bool:
 
 
 def _is_rate(atom: _Atom, norm_text: str, g: _Grammar) -> bool:
-    """A recurrence word that measures a number: "tăng 5% mỗi năm" (not "01 lần mỗi năm")."""
+    """A recurrence word that measures a number: "tăng 5% mỗi năm" (not "01 lần mỗi năm"), or that
+    classifies a noun: "cây hàng năm"."""
     if atom.type != "recur" or "rec" not in atom.f:
         return False
+    if g.classified_before.search(norm_text, max(0, atom.start - 20), atom.start):
+        return True
     m = g.rate_before.search(norm_text, max(0, atom.start - 60), atom.start)
     if m is None:
         return False

@@ -73,6 +73,8 @@ class Lexicon:
     role_label_heads: tuple[str, ...] = ()
     agent_markers: tuple[str, ...] = ()
     closing_marks: tuple[str, ...] = ()
+    execution_clauses: tuple[str, ...] = ()
+    never_in_names: tuple[str, ...] = ()
     bodies: tuple[str, ...] = ()
     family_names: frozenset[str] = frozenset()
 
@@ -118,6 +120,8 @@ def lexicon() -> Lexicon:
         role_label_heads=_words(act, "role_label_heads", "actors.yaml"),
         agent_markers=_words(act, "agent_markers", "actors.yaml"),
         closing_marks=_words(act, "closing_marks", "actors.yaml"),
+        execution_clauses=tuple(act.get("execution_clauses") or ()),
+        never_in_names=_words(act, "never_in_names", "actors.yaml"),
         bodies=bodies,
         family_names=family_names,
     )

@@ -43,7 +43,7 @@ from extractors.tables import TaskRow, find_task_tables
 from ingest.document import Document
 from ingest.normalize import fold
 
-Role = str  # purpose | criteria | schedule | budget | implementation | content
+Role = str  # purpose | criteria | schedule | budget | procedure | implementation | content
 
 
 @dataclass
@@ -95,6 +95,11 @@ class _Context:
 
 _TARGET_HEADINGS = ("chi tieu", "muc tieu")
 _TARGET_ACTIONS = ("hoan thanh", "dua vao", "ban hanh", "van hanh")
+# what is left of a lead-in after its actors when it only names who: "… có trách nhiệm thực hiện các nội dung sau:"
+_NAMES_ONLY_WHO = re.compile(r"^\s*(?:co|chiu)\s+trach\s+nhiem(?:\s+(?:to\s+chuc\s+)?thuc\s+hien)?"
+                             r"(?:\s+(?:cac\s+)?(?:noi\s+dung|nhiem\s+vu)(?:\s+(?:sau|sau\s+day|cu\s+the))?"
+                             r"|\s+nhu\s+sau)?\s*:\s*$")
+_PURPOSE_BEFORE = re.compile(r"\b(?:de dat|nham|huong toi|phan dau)\b")  # the time then dates the aim
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
                     "qua trinh thuc hien", "trong qua trinh trien khai")
@@ -111,7 +116,7 @@ def section_role(heading: str) -> Role | None:
         if not low.startswith(roles.get("implementation", ())) and any(
                 low.startswith(w) for w in roles.get("purpose", ())):
             return "implementation"  # "MỤC TIÊU, NHIỆM VỤ": the tasks make it a task section
-    for role in ("purpose", "criteria", "budget", "schedule", "implementation"):
+    for role in ("purpose", "criteria", "budget", "schedule", "procedure", "implementation"):
         for word in roles.get(role, ()):
             if low.startswith(word) or (role == "implementation" and f" {word}" in low[:60] and heading.isupper()):
                 return role
@@ -217,8 +222,8 @@ class _Builder:
         role = section_role(text) if (node.children or node.kind in ("roman", "decimal")) else None
         if role is None and _CRITERIA_LABEL.match(text) and (node.children or len(text) < 60):
             role = "criteria"
-        if role == "purpose" and fold(text).startswith(_TARGET_HEADINGS):
-            self.scheduled_targets(node, ctx)
+        if (role == "purpose" and fold(text).startswith(_TARGET_HEADINGS)) or role == "procedure":
+            self.scheduled_targets(node, ctx)  # only the items that schedule an action
             return
         if role in ("purpose", "criteria"):
             return
@@ -248,6 +253,12 @@ class _Builder:
             child_ctx = replace(ctx, deadline=deadline, criteria=tuple(self.criteria_near(node)) or ctx.criteria)
             for child in node.children:
                 self.visit(child, child_ctx)
+            return
+        if node.children and subject.actors and _NAMES_ONLY_WHO.match(fold(text[subject.end:])):
+            # "UBND xã A có trách nhiệm thực hiện:" names who; the items below are the tasks
+            who = replace(ctx, actors=tuple(self.names(subject.actors)), actor_source="heading")
+            for child in node.children:
+                self.visit(child, who)
             return
         emitted = self.emit_item(node, ctx, text, subject)
         child_ctx = ctx
@@ -280,6 +291,8 @@ class _Builder:
             if found is None or not found.value or found.value.get("kind") == "during":
                 continue
             low = fold(text)
+            if _PURPOSE_BEFORE.search(low[: found.start]):
+                continue  # "Xác định nhiệm vụ … để đạt mục tiêu …, hướng tới … vào năm 2030": the aim's time
             if any(low == v or low.startswith(v + " ") for v in verbs):
                 self.emit_item(item, replace(ctx, role="implementation"), text)
 

@@ -27,6 +27,7 @@ ARTICLE = re.compile(r"^Điều\s+(\d{1,3})\s*[.:]\s*(?=\S)")
 ROMAN = re.compile(r"^([IVXLC]{1,7})\s*[.)/-]\s*(?=\S)")
 DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)](?!\d)\s*(?=\S)|^(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=\w)")
 LETTER = re.compile(r"^\(?([a-zđ])\s*\)\s*(?=\S)|^([a-zđ])\.\s+(?=\S)")
+OCR_DECIMAL = re.compile(r"^(\d{1,2}),\s+(?=[A-ZĐÀ-Ỹ])")  # OCR reads the "." of "1." as ","
 BULLET = re.compile(r"^([-+*•–—‒])\s*(?=\S)")
 NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s){1,5}[A-ZĐÀ-Ỹ][\wÀ-ỹ]*$")
 
@@ -174,6 +175,8 @@ def build_tree(doc: Document, indices: list[int]) -> Node:
             stack = [root]  # a new body zone (the plan attached to a decision) starts its own tree
         text = doc.text[block.start : block.end]
         kind, label, length = split_marker(text)
+        if kind == "paragraph" and doc.ocr and (m := OCR_DECIMAL.match(text)):
+            kind, label, length = "decimal", m.group(1), m.end()  # a scan's "1, Công bố …" for "1."
         node = Node(kind, label, block, block.start + length, block.end, index=i, opens_body=new_zone)
         if kind == "paragraph":
             # A plain paragraph belongs to the innermost open item, unless that item is a
@@ -194,11 +197,22 @@ def build_tree(doc: Document, indices: list[int]) -> Node:
     return root
 
 
-def _doc_type_index(doc: Document, limit: int = 40) -> int | None:
+def doc_type_of(line: str) -> str | None:
+    """The document type a capitalised type line names, also when a scan garbles a tone mark
+    ("QUYÉT ĐỊNH" for "QUYẾT ĐỊNH")."""
+    text = line.strip().rstrip(":")
     types = lexicon().doc_types_upper
+    if text.upper() != text or not text:
+        return None
+    if text in types:
+        return types[text]
+    low = fold(text)
+    return next((name for upper, name in types.items() if fold(upper) == low), None)
+
+
+def _doc_type_index(doc: Document, limit: int = 40) -> int | None:
     for i, block in enumerate(doc.blocks[:limit]):
-        text = doc.text[block.start : block.end].strip().rstrip(":")
-        if text.upper() == text and text in types:
+        if doc_type_of(doc.text[block.start : block.end]):
             return i
     return None
 
@@ -365,10 +379,9 @@ def _attached_document(doc: Document, start: int) -> int | None:
     (after a Nơi nhận laid out as a table row, a scraper's stray heading, a page of furniture) only a
     type line followed by "(Kèm theo Quyết định số …)" or "(Ban hành kèm theo …)" does.
     """
-    types = lexicon().doc_types_upper
     for i in range(start, len(doc.blocks)):
         text = doc.text[doc.blocks[i].start : doc.blocks[i].end].strip().strip("*_ ").rstrip(":")
-        if text not in types or text in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
+        if not doc_type_of(text) or text in ("PHỤ LỤC", "MẪU", "BIỂU MẪU"):
             continue
         follows = [fold(doc.text[b.start : b.end]) for b in doc.blocks[i + 1 : i + 6]]
         if i >= start + 12 and not any(_ATTACHED_MARK.match(t) for t in follows):

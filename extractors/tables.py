@@ -52,17 +52,26 @@ _ROMAN_TITLE = re.compile(r"^[IVXLC]{1,6}\.?$|^[A-ZĐ]\.?$")
 
 
 def _is_title_row(number: str | None, task: str | None, lead: str | None, deadline: str | None,
-                  filled: int, width: int) -> bool:
-    """A group row: a roman or capital-letter number, or an upper-case task, with no lead and no time."""
+                  filled: int, width: int, next_number: str | None = None) -> bool:
+    """A group row: a roman or capital-letter number, an upper-case task, or a number the next row's
+    extends ("1." above "1.1"), with no lead and no time."""
     if lead or deadline:
         return False
     if number and _ROMAN_TITLE.match(number.strip()):
+        return True
+    if number and next_number and next_number.strip(". ").startswith(number.strip(". ") + "."):
         return True
     return bool(task and task.isupper() and filled <= 2 < width)
 
 
 def _row_cells(doc: Document, row: list[Block]) -> dict[int, Block]:
     return {b.col if b.col is not None else k: b for k, b in enumerate(row)}
+
+
+def _cell_text(doc: Document, cells: dict[int, Block], column: int | None) -> str | None:
+    if column is None or column not in cells:
+        return None
+    return doc.text[cells[column].start : cells[column].end].strip() or None
 
 
 def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
@@ -93,7 +102,9 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
         title: str | None = None
         by_kind = {kind: c for c, kind in columns.items()}
         previous_task: str | None = None
-        for row in rows[header_at + 1 :]:
+        body = rows[header_at + 1 :]
+        numbers = [_cell_text(doc, _row_cells(doc, row), by_kind.get("number")) for row in body]
+        for r, row in enumerate(body):
             cells = _row_cells(doc, row)
             filled = [b for b in cells.values() if b.end > b.start]
             if not filled:
@@ -112,7 +123,8 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             distinct = {doc.text[b.start : b.end] for b in filled}
             if len(distinct) == 1 and len(columns) > 2 and not distinct.pop().strip("()0123456789 "):
                 continue  # a row of column numbers "(1) (2) (3)"
-            if _is_title_row(number, task, lead, deadline, len(filled), len(columns)):
+            next_number = next((x for x in numbers[r + 1 :] if x), None)
+            if _is_title_row(number, task, lead, deadline, len(filled), len(columns), next_number):
                 # "I | Cải cách thể chế" or a merged "I. NHIỆM VỤ …": titles the rows below
                 heading = " ".join(doc.text[b.start : b.end] for b in filled)
                 title = (number or heading.split(" ", 1)[0]).strip(".")
@@ -132,7 +144,8 @@ def find_task_tables(doc: Document, lay: Layout) -> list[TaskRow]:
             start = min(b.start for b in filled)
             end = max(b.end for b in filled)
             label = number.strip(".") if number else None
-            section = ".".join(p for p in (title, label) if p) or None
+            nested = bool(title and label and label.startswith(title + "."))  # "1" above "1.1": already in it
+            section = label if nested else (".".join(p for p in (title, label) if p) or None)
             deadline_span = None
             if deadline and by_kind.get("deadline") in cells:
                 block = cells[by_kind["deadline"]]

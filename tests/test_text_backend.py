@@ -9,6 +9,7 @@ import yaml
 
 from ingest import convert_bytes
 from ingest.backends.text import join_lines
+from ingest.cell_tables import find_cell_tables, is_agency_start
 from ingest.errors import EmptyFile, FileTooLarge, UnsupportedFormat
 from ingest.normalize import normalize_text
 from tests.conftest import corpus_files
@@ -105,3 +106,71 @@ def test_gazette_furniture_is_dropped_from_scraped_text() -> None:
     assert "\n70\n" not in doc.text and "\n71\n" not in doc.text
     assert "hoàn thành trước ngày 30 tháng 6 năm 2026." in doc.text  # the sentence goes on over the page break
     assert doc.text.startswith("THỦ TƯỚNG CHÍNH PHỦ")
+
+
+@pytest.mark.parametrize("case", CASES["cell_tables"], ids=lambda c: c["lines"][10][:30])
+def test_cell_tables_rebuild_rows(case: dict) -> None:
+    tables = find_cell_tables(case["lines"])
+    assert len(tables) == 1
+    assert tables[0].rows == case["rows"]
+    assert tables[0].start == 0 and tables[0].end == len(case["lines"])
+
+
+@pytest.mark.parametrize("lines", CASES["not_cell_tables"], ids=lambda c: c[0])
+def test_not_cell_tables(lines: list[str]) -> None:
+    assert find_cell_tables(lines) == []
+
+
+def test_agency_starts() -> None:
+    cases = CASES["agency_starts"]
+    assert [x for x in cases["starts"] if not is_agency_start(x)] == []
+    assert [x for x in cases["others"] if is_agency_start(x)] == []
+
+
+def test_cell_table_rows_give_one_task_each() -> None:
+    case = CASES["cell_tables"][0]
+    text = "QUYẾT ĐỊNH\nPHỤ LỤC\nDANH MỤC NHIỆM VỤ\n" + "\n".join(case["lines"]) + "\n"
+    doc = convert_bytes(text.encode(), "x.txt")
+    from extractors.pipeline import extract
+
+    obligations = extract(doc)["obligations"]
+    rows = [o for o in obligations if o["actor_source"] == "table"]
+    assert [o["section"] for o in rows] == ["1.1", "1.2", "2.1"]
+    assert [o["actors"] for o in rows] == [["Bộ Tài chính"], ["Bộ Khoa học và Công nghệ"],
+                                           ["Bộ Khoa học và Công nghệ"]]
+    assert rows[1]["deadline"]["quarter"] == 4 and rows[1]["deadline"]["year"] == 2026
+
+
+def _layout_page(body: list[str]) -> str:
+    filler = [f"       - Nội dung thứ {i} của văn bản được trình bày ở trang đầu tiên của tài liệu;"
+              for i in range(22)]
+    return "\n".join(filler + body)
+
+
+def test_layout_page_foot_and_footnote_leave_the_text() -> None:
+    """corpus/025: a footnote ("1 Các quy định …", its mark glued in the body: "khoáng sản1.") and the
+    centred page number at a page's foot; the item cut by the page break is whole again."""
+    raw = _layout_page([
+        "       - Lãnh đạo, chỉ đạo tập trung thực hiện nghiêm các quy định của pháp luật",
+        "trong công tác quản lý nhà nước về địa chất, khoáng sản1.",
+        "       - Đề cao trách nhiệm của người đứng đầu, đặc biệt là: (i) Khai thác khoáng sản",
+        "",
+        "   1 Các quy định của Luật Địa chất và Khoáng sản năm 2024 và các văn bản hướng dẫn thi hành; "
+        "Nghị quyết số 10-",
+        "",
+        "NQ/TW ngày 10/02/2022 của Bộ Chính trị về định hướng chiến lược địa chất, khoáng sản",
+        "                                        2",
+        "",
+        "trái phép; (ii) Khai thác không đúng nội dung giấy phép.",
+        "       - Chủ trì, phối hợp với các cơ quan liên quan tăng cường kiểm tra, giám",
+        "sát việc chấp hành các quy định của pháp luật trong hoạt động sản xuất, kinh",
+        "                                       3",
+        "",
+        "doanh vật liệu xây dựng.",
+    ])
+    doc = convert_bytes(raw.encode(), "x.txt")
+    lines = doc.text.split("\n")
+    assert "- Đề cao trách nhiệm của người đứng đầu, đặc biệt là: (i) Khai thác khoáng sản trái phép; " \
+           "(ii) Khai thác không đúng nội dung giấy phép." in lines
+    assert not any(ln.startswith(("1 Các quy định", "NQ/TW", "2 ")) for ln in lines)
+    assert any(ln.endswith("trong hoạt động sản xuất, kinh doanh vật liệu xây dựng.") for ln in lines)

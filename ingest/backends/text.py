@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.cell_tables import find_cell_tables
 from ingest.document import Document, DocumentBuilder
 from ingest.errors import EmptyFile
 from ingest.furniture import drop_page_furniture
@@ -164,6 +165,39 @@ def _header_extent(lines: list[str]) -> int:
     return end
 
 
+_PAGE_NUMBER_LINE = re.compile(r"^\s{15,}\d{1,3}\s*$")  # a page number centred under the page
+_FOOTNOTE_START = re.compile(r"^\s{0,8}(\d{1,2})\s+\S")
+
+
+def drop_page_feet(lines: list[str]) -> list[str]:
+    """``pdftotext -layout`` text without the page numbers centred at the foot of its pages and the
+    footnotes above them.
+
+    A footnote starts with its number ("   1 Các quy định của Luật …") at the foot of a page, and the
+    body above it carries the same number glued to a word ("… về địa chất, khoáng sản1."); it runs
+    down to the page number. The body goes on after the break, so the paragraph cut there is joined
+    again (it goes on in lower case).
+    """
+    out = list(lines)
+    drop = [False] * len(out)
+    page_top = 0
+    for k, line in enumerate(out):
+        if not _PAGE_NUMBER_LINE.match(line) or (k + 1 < len(out) and out[k + 1].strip()):
+            continue
+        drop[k] = True
+        lo = max(page_top, k - 30)  # a footnote sits on this page, below the last page's number
+        page_top = k + 1
+        above = "\n".join(out[max(0, lo - 60):lo])
+        for j in range(lo, k):
+            m = _FOOTNOTE_START.match(out[j])
+            if m and (j == 0 or not out[j - 1].strip()) and re.search(
+                    rf"[^\W\d]{{2,}}{m.group(1)}(?=[.,;:)\s])", above + "\n".join(out[lo:j])):
+                for i in range(j, k):
+                    drop[i] = True
+                break
+    return [ln for ln, gone in zip(out, drop, strict=True) if not gone]
+
+
 def _continues(prev: str, para: str) -> bool:
     """A paragraph cut in two by a stray blank line: the second half starts in lower case."""
     return bool(para[:1].islower()) and not SENTENCE_END.search(prev) and not ITEM_START.match(para)
@@ -174,6 +208,7 @@ def convert(data: bytes, source: str) -> Document:
     lines = drop_page_furniture(raw.split("\n"))
     layout = _looks_like_layout(lines)
     if layout:
+        lines = drop_page_feet(lines)
         head = _header_extent(lines)
         lines = _split_columns(lines[:head]) + [""] + lines[head:]
         closing = next((k for k, ln in enumerate(lines) if ln.strip().startswith("Nơi nhận")), None)
@@ -192,9 +227,15 @@ def convert(data: bytes, source: str) -> Document:
                 items.append(para)
         chunk.clear()
 
+    cell_tables = {t.start: t for t in find_cell_tables(lines)}
     i = 0
     while i < len(lines):
         line = lines[i]
+        if i in cell_tables:  # a task table written one cell line per line
+            flush()
+            items.append(cell_tables[i].rows)
+            i = cell_tables[i].end
+            continue
         if _is_pipe(line):
             flush()
             rows, i = _read_table(lines, i)
