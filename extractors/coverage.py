@@ -100,5 +100,6 @@ def uncovered_directives(document: Document, lay: Layout, result: dict[str, Any]
 
 
 def empty_pages(document: Document) -> list[int]:
-    """Numbers of the pages that yielded no text."""
-    return [page.number for page in document.pages if not document.text[page.start : page.end].strip()]
+    """Numbers of the pages that yielded no text (a page that a table runs over from the page before
+    holds its rows, so its own span may be empty without the page being blank)."""
+    return [page.number for page in document.pages if page.blank]

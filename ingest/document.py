@@ -44,6 +44,7 @@ class Page:
     end: int
     ocr: bool = False
     ocr_confidence: float | None = None
+    blank: bool = False  # nothing could be read from it (no text layer, no ink, or OCR found nothing)
 
 
 @dataclass(slots=True)
@@ -119,9 +120,10 @@ class DocumentBuilder:
                     self._append(clean, "table_cell", page, index, r, c, False, False)
         return index
 
-    def start_page(self, number: int, *, ocr: bool = False, confidence: float | None = None) -> None:
+    def start_page(self, number: int, *, ocr: bool = False, confidence: float | None = None,
+                   blank: bool = False) -> None:
         self.end_page()
-        self._pages.append(Page(number, self._pos, self._pos, ocr, confidence))
+        self._pages.append(Page(number, self._pos, self._pos, ocr, confidence, blank))
 
     def end_page(self) -> None:
         if self._pages:

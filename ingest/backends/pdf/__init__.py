@@ -223,7 +223,8 @@ def convert(data: bytes, source: str, *, progress: Progress | None = None) -> Do
         for text, number in held_notes:
             builder.add_paragraph(text, "footer", page=number)
         held_notes = []
-        builder.start_page(page.number, ocr=page.ocr, confidence=page.confidence)
+        builder.start_page(page.number, ocr=page.ocr, confidence=page.confidence,
+                           blank=not page.lines and not page.tables)
         for p in paras[:-1]:
             emit(p)
         if paras:
