@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import auth
 from service.db import session_scope
 from service.errors import ServiceError
-from service.feeds.webhooks import WebhookDispatcher
+from service.feeds.outbox import Outbox
 from service.jobs import Extractor, Runner
 from service.settings import Settings
 from service.store import STATUSES, ObligationFilter
@@ -28,7 +28,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     runner: Runner
-    webhooks: WebhookDispatcher
+    webhooks: Outbox
     extractor: Extractor
 
 

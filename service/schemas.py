@@ -306,7 +306,13 @@ class TokenCreated(TokenPublic):
 
 class WebhookCreate(BaseModel):
     url: str = Field(pattern=r"^https?://", max_length=2048)
-    secret: str | None = Field(None, min_length=8, max_length=128, description="generated when omitted")
+    secret: str | None = Field(
+        None,
+        min_length=8,
+        max_length=90,
+        description="a Standard Webhooks 'whsec_…' secret, or any string (stored as whsec_ + its base64); "
+        "generated when omitted",
+    )
 
 
 class WebhookPublic(BaseModel):
@@ -323,10 +329,13 @@ class WebhookCreated(WebhookPublic):
 class DeliveryPublic(BaseModel):
     id: int
     webhook_id: int
+    msg_id: str = Field(description="the webhook-id header; the same on a redelivery")
     event: str
-    status: str
+    status: str = Field(description="pending | delivered | failed (given up, or refused)")
     attempts: int
     response_code: int | None
     last_error: str | None
     created_at: datetime
+    next_attempt_at: datetime | None = Field(None, description="when a pending delivery is tried next")
     delivered_at: datetime | None
+    redelivery_of: int | None = None

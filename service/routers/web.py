@@ -2,7 +2,8 @@
 
 / (documents and upload), /web/documents/{id} (source text with every obligation
 highlighted, click to correct), /web/tasks (per-body task list, due soon / overdue,
-export links of the current filter), /web/actors, /web/login (token into a cookie).
+export links of the current filter), /web/actors, /web/webhooks (admin: delivery log,
+redeliver), /web/login (token into a cookie).
 """
 
 from __future__ import annotations
@@ -230,6 +231,52 @@ def actors_page(p: PageDep, session: SessionDep) -> Response:
     return _remember_lang(
         p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p
     )
+
+
+def _admin(p: Page) -> None:
+    if p.who is None or not p.who.can("admin"):
+        raise ServiceError("forbidden", role="admin", have=p.who.role if p.who else "anonymous")
+
+
+@router.get("/web/webhooks", response_class=HTMLResponse)
+def webhooks_page(p: PageDep, session: SessionDep, done: int | None = None) -> Response:
+    """Admin: each webhook with its latest deliveries, each with a "redeliver" button."""
+    from service.models import Webhook, WebhookDelivery
+
+    _admin(p)
+    hooks = list(session.scalars(select(Webhook).order_by(Webhook.id)))
+    deliveries = {
+        h.id: list(
+            session.scalars(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.webhook_id == h.id)
+                .order_by(WebhookDelivery.id.desc())
+                .limit(100)
+            )
+        )
+        for h in hooks
+    }
+    message = t(p.lang, "redelivered", id=done) if done else None
+    return _remember_lang(
+        p.render(
+            "webhooks.html",
+            hooks=hooks,
+            deliveries=deliveries,
+            message=message,
+            dt=lambda v: fmt_date(v, p.lang) if v else "",
+        ),
+        p,
+    )
+
+
+@router.post("/web/webhooks/{hook_id}/deliveries/{delivery_id}/redeliver")
+def webhooks_redeliver(hook_id: int, delivery_id: int, p: PageDep, session: SessionDep) -> Response:
+    from service.routers.webhooks import redeliver_row
+
+    _admin(p)
+    redeliver_row(session, hook_id, delivery_id)
+    p.state.webhooks.wake()
+    return RedirectResponse(f"/web/webhooks?done={delivery_id}#hook-{hook_id}", status_code=303)
 
 
 def _login_form(request: Request, state: Any, error: str | None, next_url: str) -> HTMLResponse:

@@ -1,25 +1,29 @@
-"""Outgoing webhooks (admin only): register a URL, list, remove, and read the delivery log."""
+"""Outgoing webhooks (admin only): register a URL, list, remove, read the delivery log, redeliver."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from sqlalchemy import select
 
 from service import schemas
-from service.deps import Admin, SessionDep
+from service.deps import Admin, SessionDep, StateDep
 from service.errors import not_found
-from service.models import Webhook, WebhookDelivery
+from service.feeds import outbox
+from service.feeds.webhooks import as_whsec, new_secret
+from service.models import Webhook, WebhookDelivery, utcnow
 
 router = APIRouter(tags=["webhooks"])
 
 
 @router.post("/webhooks", response_model=schemas.WebhookCreated, status_code=201)
 def create(body: schemas.WebhookCreate, session: SessionDep, _: Admin) -> schemas.WebhookCreated:
-    """Events: obligations.created, obligations.replaced, obligation.updated, document.deleted."""
-    row = Webhook(url=body.url, secret=body.secret or secrets.token_urlsafe(24), active=True)
+    """Events: obligations.created, obligations.replaced, obligation.updated, document.deleted.
+
+    Deliveries carry the Standard Webhooks headers, signed with the returned ``whsec_`` secret.
+    """
+    row = Webhook(url=body.url, secret=as_whsec(body.secret) if body.secret else new_secret(), active=True)
     session.add(row)
     session.commit()
     return schemas.WebhookCreated(
@@ -57,3 +61,30 @@ def deliveries(
         .limit(limit)
     )
     return [schemas.DeliveryPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+def redeliver_row(session: SessionDep, hook_id: int, delivery_id: int) -> WebhookDelivery:
+    """Queue delivery ``delivery_id`` of webhook ``hook_id`` again (shared by the API and the page)."""
+    row = session.get(WebhookDelivery, delivery_id)
+    if row is None or row.webhook_id != hook_id:
+        raise not_found("delivery", delivery_id)
+    again = outbox.redeliver(session, row, utcnow())
+    session.commit()
+    return again
+
+
+@router.post(
+    "/webhooks/{hook_id}/deliveries/{delivery_id}/redeliver",
+    response_model=schemas.DeliveryPublic,
+    status_code=202,
+)
+def redeliver(
+    hook_id: int, delivery_id: int, session: SessionDep, state: StateDep, _: Admin
+) -> schemas.DeliveryPublic:
+    """Send a delivery again: a new row with the same webhook-id, event and data, queued after the
+    endpoint's pending ones."""
+    if session.get(Webhook, hook_id) is None:
+        raise not_found("webhook", hook_id)
+    again = redeliver_row(session, hook_id, delivery_id)
+    state.webhooks.wake()
+    return schemas.DeliveryPublic.model_validate(again, from_attributes=True)

@@ -118,7 +118,8 @@ def receiver() -> Iterator[_Receiver]:
     r.server.shutdown()
 
 
-def test_webhooks_signed_retried_and_logged(api: Api, receiver: _Receiver) -> None:
+def test_webhooks_signed_retried_and_logged(make_api: MakeApi, db_url: str | None, receiver: _Receiver) -> None:
+    api = make_api(database_url=db_url, webhook_allow_hosts="127.0.0.1")
     hook = api.client.post("/webhooks", json={"url": receiver.url, "secret": "s3cret-value"}).json()
     api.upload()
     api.state.webhooks.drain()
@@ -142,19 +143,17 @@ def test_webhooks_signed_retried_and_logged(api: Api, receiver: _Receiver) -> No
     assert sorted(d["attempts"] for d in log) == [1, 2]
 
 
-def test_webhook_gives_up_after_retries(make_api: MakeApi) -> None:
-    failing = _Receiver(fail_times=100)
+def test_webhook_gives_up_after_its_retry_window(make_api: MakeApi) -> None:
+    failing = _Receiver(fail_times=10_000)
     try:
-        api = make_api(webhook_retries=2)
+        api = make_api(webhook_give_up_s=0.3, webhook_allow_hosts="127.0.0.1")
         hook = api.client.post("/webhooks", json={"url": failing.url}).json()
-        assert len(hook["secret"]) >= 16
+        assert hook["secret"].startswith("whsec_") and len(hook["secret"]) >= 40
         api.upload()
         api.state.webhooks.drain()
         (delivery,) = api.client.get(f"/webhooks/{hook['id']}/deliveries").json()
-        assert (
-            delivery["status"] == "failed" and delivery["attempts"] == 3 and delivery["response_code"] == 500
-        )
-        assert len(failing.calls) == 3
+        assert delivery["status"] == "failed" and delivery["attempts"] >= 3 and delivery["response_code"] == 500
+        assert len(failing.calls) == delivery["attempts"]
     finally:
         failing.server.shutdown()
 
