@@ -127,7 +127,10 @@ def obligation_filter(
     due_to: Annotated[str | None, Query(description="a due date on or before (YYYY-MM-DD); empty: no filter")] = None,
     recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
     status: Annotated[list[str] | None, Query(description="todo, in_progress, done, not_applicable")] = None,
-    q: Annotated[str | None, Query(description="full text, diacritics optional")] = None,
+    q: Annotated[
+        str | None,
+        Query(description='full text, diacritics optional: whole words, "a phrase", prefix*, -excluded'),
+    ] = None,
     corrected: Annotated[
         str | None, Query(description="only corrected (true) or uncorrected (false); empty: both")
     ] = None,

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ingest.normalize import fold
-from service import dues
+from service import dues, search
 from service.actors import actor_key, text_key
 from service.models import (
     Correction,
@@ -331,7 +331,7 @@ class ObligationFilter:
     due_to: date | None = None
     recurrence: list[str] = field(default_factory=list)  # "none" = not recurring
     status: list[str] = field(default_factory=list)
-    q: str | None = None
+    q: str | None = None  # full text (service.search): words, "phrases", word*, -word
     corrected: bool | None = None
     withdrawn: bool | None = False  # False: current tasks only; True: withdrawn only; None: both
     derived: bool = False  # count days derived by KEHOACH_DERIVE_PERIOD_END as due days
@@ -370,8 +370,6 @@ class ObligationFilter:
             conds.append(or_(*opts))
         if self.status:
             conds.append(Obligation.status.in_(self.status))
-        if self.q and text_key(self.q):
-            conds.extend(Obligation.search.contains(w, autoescape=True) for w in text_key(self.q).split())
         if self.corrected is not None:
             conds.append(Obligation.corrected.is_(self.corrected))
         if self.withdrawn is not None:
@@ -384,23 +382,30 @@ class ObligationFilter:
 def query_obligations(
     session: Session, flt: ObligationFilter, *, limit: int | None, offset: int = 0, sort: str = "document"
 ) -> tuple[list[tuple[Obligation, Document]], int]:
-    """One page of matching obligations with their documents, and the total count."""
+    """One page of matching obligations with their documents, and the total count.
+
+    ``sort``: ``document`` (each plan's order), ``due``, or ``relevance`` (the search's rank; the
+    plan's order without ``q``).
+    """
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
-    total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
+    match = search.Match.of(session.get_bind().dialect.name, flt.q)
+    count_stmt = select(func.count(Obligation.id)).select_from(Obligation)
+    stmt = select(Obligation, Document).join(Document, Document.id == Obligation.document_id)
+    rank = None
+    if match is not None:
+        count_stmt, _ = match.apply(count_stmt, Obligation.id)
+        stmt, rank = match.apply(stmt, Obligation.id)
+    total = session.scalar(count_stmt.where(where)) or 0
     due = func.coalesce(Obligation.due, Obligation.derived_due) if flt.derived else Obligation.due
     order = (
         [due.is_(None), due, Obligation.document_id, Obligation.seq]
         if sort == "due"
         else [Obligation.document_id, Obligation.seq]
     )
-    stmt = (
-        select(Obligation, Document)
-        .join(Document, Document.id == Obligation.document_id)
-        .where(where)
-        .order_by(*order)
-        .offset(offset)
-    )
+    if sort == "relevance" and rank is not None:
+        order = [rank, *order]
+    stmt = stmt.where(where).order_by(*order).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)

@@ -14,7 +14,7 @@ from service.models import Document, Obligation
 from service.settings import Settings
 
 router = APIRouter(tags=["obligations"])
-Sort = Literal["document", "due"]
+Sort = Literal["document", "due", "relevance"]  # relevance: the search rank of q
 
 
 def page_items(

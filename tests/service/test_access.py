@@ -162,11 +162,13 @@ def test_migrations_match_models(api: Api) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from service.db import include_object
     from service.models import Base
 
     engine = api.state.engine
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(ctx, Base.metadata)
         tables = set(inspect(conn).get_table_names())
     assert diff == []
     assert {"documents", "obligations", "corrections", "jobs", "api_tokens", "webhooks"} <= tables
