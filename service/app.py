@@ -83,9 +83,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
 
     from fastapi.staticfiles import StaticFiles
 
-    from service.routers import actors, documents, feeds, jobs, obligations, tokens, web, webhooks
+    from service.routers import actors, bodies, documents, feeds, jobs, obligations, tokens, web, webhooks
 
-    for module in (documents, jobs, feeds, obligations, actors, tokens, webhooks):
+    for module in (documents, jobs, feeds, obligations, actors, bodies, tokens, webhooks):
         app.include_router(module.router)
     app.include_router(web.router)
     app.add_exception_handler(web._LoginRequired, web.login_redirect)  # type: ignore[arg-type]

@@ -134,6 +134,10 @@ def obligation_filter(
     corrected: Annotated[
         str | None, Query(description="only corrected (true) or uncorrected (false); empty: both")
     ] = None,
+    groups: Annotated[
+        bool,
+        Query(description="a body's list also has the tasks addressed to groups it belongs to ('Các sở, ban, ngành')"),
+    ] = True,
     withdrawn: Annotated[
         bool | None, Query(description="tasks whose clause is gone from the reprocessed plan (default: none)")
     ] = False,
@@ -165,6 +169,7 @@ def obligation_filter(
         q=q.strip() if q and q.strip() else None,
         corrected=_flag(corrected, "corrected"),
         withdrawn=withdrawn,
+        groups=groups,
         derived=state.settings.derive_period_end,
     )
 

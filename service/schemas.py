@@ -141,6 +141,11 @@ class ObligationPublic(BaseModel):
     withdrawn: bool = Field(False, description="the clause is gone from the reprocessed plan")
     done_at: datetime | None = Field(None, description="when the task was marked done")
     note: str | None = Field(None, description="the latest reviewer's note")
+    addressed_to_group: str | None = Field(
+        None,
+        description="in a body's list (actor / co_actor filter): the group this task is addressed to "
+        "that the body belongs to ('Các sở, ban, ngành'), when the task does not name the body itself",
+    )
     status_class: (
         Literal["done_on_time", "done_late", "in_progress_on_time", "overdue", "not_due", "no_deadline"] | None
     ) = Field(None, description="the report class (QĐ 42/2014/QĐ-TTg); null when not applicable")
@@ -339,3 +344,18 @@ class DeliveryPublic(BaseModel):
     next_attempt_at: datetime | None = Field(None, description="when a pending delivery is tried next")
     delivered_at: datetime | None
     redelivery_of: int | None = None
+
+
+class BodyCreate(BaseModel):
+    name: str = Field(min_length=2, max_length=512, description="the body's full name, 'Sở Nội vụ'")
+    kind: str = Field(description="a kind of service/data/groups.yaml: so, ban, nganh, phong, xa, phuong …")
+    aliases: list[str] = Field(default_factory=list, max_length=20, description="short forms: 'SNV', 'Sở NV'")
+
+
+class BodyPublic(BaseModel):
+    name: str
+    kind: str
+    kind_label: str
+    aliases: list[str]
+    source: Literal["data", "admin"] = Field(description="data: service/data/bodies.csv; admin: added by an admin")
+    groups: list[str] = Field(description="the group words that include it ('sở', 'cơ quan', 'đơn vị' …)")

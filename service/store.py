@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ingest.normalize import fold
-from service import dues, search
+from service import bodies, dues, search
 from service.actors import actor_key, text_key
 from service.models import (
     Correction,
@@ -335,19 +335,37 @@ class ObligationFilter:
     corrected: bool | None = None
     withdrawn: bool | None = False  # False: current tasks only; True: withdrawn only; None: both
     derived: bool = False  # count days derived by KEHOACH_DERIVE_PERIOD_END as due days
+    groups: bool = True  # a body's list includes tasks addressed to groups it belongs to
+    # set by :func:`expand`: per role, each filtered body's keys and the group addressees including it
+    addressees: dict[str, list[bodies.Addressee]] | None = field(default=None, repr=False, compare=False)
+
+    def expand(self, session: Session) -> None:
+        """Resolve the body filters (short forms, groups) against the registry and the stored tasks."""
+        if self.addressees is None:
+            self.addressees = {
+                "actor": bodies.expand(session, self.actor),
+                "co_actor": bodies.expand(session, self.co_actor),
+            }
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
         for role, names in (("actor", self.actor), ("co_actor", self.co_actor)):
-            keys = [k for k in (actor_key(n) for n in names) if k]
+            found = (self.addressees or {}).get(role)
+            if found is None:
+                found = [bodies.Addressee(n, (actor_key(n),), ()) for n in names if actor_key(n)]
+            keys = [k for a in found for k in a.keys]
+            group_keys = sorted({k for a in found for k in a.group_keys}) if self.groups else []
             if keys:
                 padded = literal(" ") + ObligationActor.key + literal(" ")
+                matches = [padded.contains(f" {k} ", autoescape=True) for k in keys]
+                if group_keys:
+                    matches.append(ObligationActor.key.in_(group_keys))
                 conds.append(
                     select(ObligationActor.id)
                     .where(
                         ObligationActor.obligation_id == Obligation.id,
                         ObligationActor.role == role,
-                        or_(*(padded.contains(f" {k} ", autoescape=True) for k in keys)),
+                        or_(*matches),
                     )
                     .exists()
                 )
@@ -387,6 +405,7 @@ def query_obligations(
     ``sort``: ``document`` (each plan's order), ``due``, or ``relevance`` (the search's rank; the
     plan's order without ``q``).
     """
+    flt.expand(session)
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
     match = search.Match.of(session.get_bind().dialect.name, flt.q)
@@ -548,3 +567,20 @@ def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, 
 
 def now_date() -> date:
     return datetime.now().date()
+
+
+def group_marks(flt: ObligationFilter, rows: list[tuple[Obligation, Document]]) -> dict[int, str]:
+    """For a body's list: the tasks it sees only through a group, with the group's name."""
+    out: dict[int, str] = {}
+    if not flt.addressees or not flt.groups:
+        return out
+    for role, field_name in (("actor", "actors"), ("co_actor", "co_actors")):
+        found = flt.addressees.get(role) or []
+        if not found:
+            continue
+        for ob, _ in rows:
+            names = [str(n) for n in (ob.effective or {}).get(field_name) or []]
+            group = bodies.addressed_to_group(names, found)
+            if group and ob.id not in out:
+                out[ob.id] = group
+    return out

@@ -18,7 +18,10 @@ Sort = Literal["document", "due", "relevance"]  # relevance: the search rank of 
 
 
 def page_items(
-    session: Session, rows: list[tuple[Obligation, Document]], settings: Settings
+    session: Session,
+    rows: list[tuple[Obligation, Document]],
+    settings: Settings,
+    flt: store.ObligationFilter | None = None,
 ) -> list[schemas.ObligationPublic]:
     today = store.now_date()
     derived = settings.derive_period_end
@@ -26,8 +29,10 @@ def page_items(
     dues = store.due_info(session, ids, today, derived)
     notes = store.latest_notes(session, ids)
     out = [views.obligation_public(o, d, dues.get(o.id), today, settings.due_soon_days, derived) for o, d in rows]
+    groups = store.group_marks(flt, rows) if flt is not None else {}
     for item in out:
         item.note = notes.get(item.id)
+        item.addressed_to_group = groups.get(item.id)
     return out
 
 
@@ -43,7 +48,7 @@ def list_obligations(
 ) -> schemas.ObligationPage:
     rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
     return schemas.ObligationPage(
-        items=page_items(session, rows, state.settings), total=total, limit=limit, offset=offset
+        items=page_items(session, rows, state.settings, flt), total=total, limit=limit, offset=offset
     )
 
 

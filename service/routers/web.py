@@ -185,7 +185,7 @@ def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1
     rows, total = store.query_obligations(
         session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
     )
-    items = page_items(session, rows, p.state.settings)
+    items = page_items(session, rows, p.state.settings, flt)
     query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
     qs = urlencode(query)
     base = str(p.request.base_url).rstrip("/")
@@ -226,11 +226,48 @@ def report_page(p: PageDep, session: SessionDep, flt: FilterDep) -> Response:
 
 
 @router.get("/web/actors", response_class=HTMLResponse)
-def actors_page(p: PageDep, session: SessionDep) -> Response:
+def actors_page(p: PageDep, session: SessionDep, added: str | None = None, error: str | None = None) -> Response:
+    from service import bodies
+    from service.routers.bodies import public
+
     total_docs = session.scalar(select(func.count(Document.id))) or 0
     return _remember_lang(
-        p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p
+        p.render(
+            "actors.html",
+            actors=store.list_actors(session),
+            total_docs=total_docs,
+            listed=[public(b) for b in bodies.registry(session).bodies],
+            kinds=bodies.groups().labels,
+            is_admin=p.who is not None and p.who.can("admin"),
+            added=added,
+            error=error,
+        ),
+        p,
     )
+
+
+@router.post("/web/bodies")
+def add_body_form(
+    p: PageDep,
+    session: SessionDep,
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    aliases: Annotated[str, Form()] = "",
+) -> Response:
+    """The page's "add a body" form (admins): short forms separated by ";"."""
+    from pydantic import ValidationError
+
+    from service.routers.bodies import add_body
+    from service.schemas import BodyCreate
+
+    _admin(p)
+    try:
+        data = BodyCreate(name=name, kind=kind, aliases=[a for a in aliases.split(";") if a.strip()])
+        row = add_body(session, data, p.who.name if p.who else "admin")
+    except (ServiceError, ValidationError) as exc:
+        message = exc.message_vi if isinstance(exc, ServiceError) and p.lang == "vi" else str(exc).splitlines()[0]
+        return RedirectResponse("/web/actors?" + urlencode({"error": message}) + "#add-body", status_code=303)
+    return RedirectResponse("/web/actors?" + urlencode({"added": row.name}) + "#add-body", status_code=303)
 
 
 def _admin(p: Page) -> None:
