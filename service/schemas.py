@@ -166,7 +166,8 @@ class ObligationDetail(ObligationPublic):
 
 class ObligationPage(BaseModel):
     items: list[ObligationPublic]
-    total: int
+    total: int = Field(description="matching tasks; with q, counted up to 1,000 (see total_exact)")
+    total_exact: bool = Field(True, description="false: a search found more than `total` tasks")
     limit: int
     offset: int
 

@@ -46,9 +46,14 @@ def list_obligations(
     offset: Annotated[int, Query(ge=0)] = 0,
     sort: Sort = "document",
 ) -> schemas.ObligationPage:
-    rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
+    cap = store.SEARCH_COUNT_LIMIT
+    rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort, count_limit=cap)
     return schemas.ObligationPage(
-        items=page_items(session, rows, state.settings, flt), total=total, limit=limit, offset=offset
+        items=page_items(session, rows, state.settings, flt),
+        total=min(total, cap) if flt.q else total,
+        total_exact=not flt.q or total <= cap,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -101,3 +101,14 @@ def test_upgrade_indexes_tasks_stored_before_it(tmp_path: Any, db_url: str | Non
         rows, total = query_obligations(s, ObligationFilter(q='"cai cach hanh chinh"'), limit=10)
     assert total >= 3 and all("cải cách hành chính" in o.machine["text"] for o, _ in rows)
     engine.dispose()
+
+
+def test_a_search_counts_up_to_the_limit(api: Api, monkeypatch: Any) -> None:
+    api.upload()
+    full = api.obligations(q="cải cách")
+    assert full["total_exact"] and full["total"] == len(full["items"]) >= 3
+    monkeypatch.setattr(store, "SEARCH_COUNT_LIMIT", 2)
+    capped = api.obligations(q="cải cách")
+    assert capped["total"] == 2 and capped["total_exact"] is False
+    assert len(capped["items"]) == len(full["items"])  # the page itself is not cut
+    assert api.obligations()["total_exact"] is True  # no search: always exact
