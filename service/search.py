@@ -126,7 +126,7 @@ class Match:
     def apply(self, stmt: Select[Any], id_column: ColumnElement[Any]) -> tuple[Select[Any], ColumnElement[Any]]:
         """``stmt`` restricted to the matching tasks, and the rank expression (smaller is better)."""
         if self.dialect == "postgresql":
-            tsv = literal_column(f"obligations.{TSV_COLUMN}")
+            tsv: ColumnElement[Any] = literal_column(f"obligations.{TSV_COLUMN}")
             query = func.to_tsquery("simple", tsquery(list(self.terms)))
             return stmt.where(tsv.op("@@")(query)), -func.ts_rank_cd(tsv, query)
         fts = table(FTS_TABLE, column("rowid"), column("rank"))
