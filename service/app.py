@@ -77,9 +77,9 @@ def create_app(settings: Settings | None = None, *, extractor: Extractor | None 
 
     from fastapi.staticfiles import StaticFiles
 
-    from service.routers import actors, documents, feeds, jobs, obligations, tokens, web, webhooks
+    from service.routers import actors, bodies, documents, feeds, jobs, obligations, tokens, web, webhooks
 
-    for module in (documents, jobs, feeds, obligations, actors, tokens, webhooks):
+    for module in (documents, jobs, feeds, obligations, actors, bodies, tokens, webhooks):
         app.include_router(module.router)
     app.include_router(web.router)
     app.add_exception_handler(web._LoginRequired, web.login_redirect)  # type: ignore[arg-type]
@@ -128,9 +128,9 @@ def _jsonable(errors: Any) -> Any:
 
 
 def start(settings: Settings, extractor: Extractor | None) -> AppState:
-    """Open the database (migrating it), the worker and the webhook sender."""
+    """Open the database (migrating it), the worker and the webhook delivery loop."""
     from service.db import make_engine, make_sessionmaker, migrate
-    from service.feeds.webhooks import WebhookDispatcher
+    from service.feeds.outbox import outbox_of
     from service.jobs import JobRunner, Runner, default_extractor
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -138,13 +138,7 @@ def start(settings: Settings, extractor: Extractor | None) -> AppState:
     engine = make_engine(settings.sqlalchemy_url)
     migrate(engine)
     sessions = make_sessionmaker(engine)
-    hooks = WebhookDispatcher(
-        sessions,
-        retries=settings.webhook_retries,
-        backoff_s=settings.webhook_backoff_s,
-        timeout_s=settings.webhook_timeout_s,
-        allow_hosts=settings.webhook_allowed,
-    )
+    hooks = outbox_of(settings, sessions).start()  # resumes what a previous run left pending
     ext = extractor or default_extractor
     runner: Runner
     if settings.queue == "procrastinate":

@@ -60,7 +60,20 @@ def alembic_config(engine: Engine) -> Any:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (run on every start)."""
+    """Bring the schema to the newest Alembic revision (run on every start), and make sure the
+    full-text index is there (a later table rebuild on SQLite drops its triggers)."""
     from alembic import command
 
+    from service import search
+
     command.upgrade(alembic_config(engine), "head")
+    search.ensure(engine)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's filter: the full-text index lives outside the models (service/search.py)."""
+    from service.search import EXTRA_OBJECTS
+
+    if name in EXTRA_OBJECTS or (type_ == "table" and name and name.startswith("obligations_fts_")):
+        return False
+    return True

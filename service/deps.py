@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service import auth
 from service.db import session_scope
 from service.errors import ServiceError
-from service.feeds.webhooks import WebhookDispatcher
+from service.feeds.outbox import Outbox
 from service.jobs import Extractor, Runner
 from service.settings import Settings
 from service.store import STATUSES, ObligationFilter
@@ -32,7 +32,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     runner: Runner
-    webhooks: WebhookDispatcher
+    webhooks: Outbox
     extractor: Extractor
 
 
@@ -140,10 +140,17 @@ def obligation_filter(
     due_to: Annotated[str | None, Query(description="a due date on or before (YYYY-MM-DD); empty: no filter")] = None,
     recurrence: Annotated[list[str] | None, Query(description="yearly … daily, or none")] = None,
     status: Annotated[list[str] | None, Query(description="todo, in_progress, done, not_applicable")] = None,
-    q: Annotated[str | None, Query(description="full text, diacritics optional")] = None,
+    q: Annotated[
+        str | None,
+        Query(description='full text, diacritics optional: whole words, "a phrase", prefix*, -excluded'),
+    ] = None,
     corrected: Annotated[
         str | None, Query(description="only corrected (true) or uncorrected (false); empty: both")
     ] = None,
+    groups: Annotated[
+        bool,
+        Query(description="a body's list also has the tasks addressed to groups it belongs to ('Các sở, ban, ngành')"),
+    ] = True,
     withdrawn: Annotated[
         bool | None, Query(description="tasks whose clause is gone from the reprocessed plan (default: none)")
     ] = False,
@@ -177,6 +184,7 @@ def obligation_filter(
         q=(_clean(q) or None) if q and q.strip() else None,
         corrected=_flag(corrected, "corrected"),
         withdrawn=withdrawn,
+        groups=groups,
         derived=state.settings.derive_period_end,
     )
 

@@ -89,6 +89,7 @@ WHAT_VI = {
     "job": "tác vụ",
     "token": "mã truy cập",
     "webhook": "webhook",
+    "delivery": "lượt gửi webhook",
 }
 ROLE_VI = {"reader": "đọc", "editor": "biên tập", "admin": "quản trị", "anonymous": "khách"}
 

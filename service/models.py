@@ -190,15 +190,39 @@ class Webhook(Base):
 
 
 class WebhookDelivery(Base):
+    """The outbox: one row per event per endpoint, sent in id order per endpoint (service.feeds.outbox)."""
+
     __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index("ix_webhook_deliveries_queue", "webhook_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    # the Standard Webhooks message id: the same on every attempt and on a redelivery
+    msg_id: Mapped[str] = mapped_column(String(64))
     event: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | delivered | failed
+    # pending | delivered | failed (given up after KEHOACH_WEBHOOK_GIVE_UP_S, or refused)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # null: now
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # a sender holds it
+    redelivery_of: Mapped[int | None] = mapped_column(Integer)  # the delivery this one repeats
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     response_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BodyRow(Base):
+    """A body added by an admin (``POST /bodies``), beside those of ``data/bodies.csv``."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(512), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

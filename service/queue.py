@@ -158,7 +158,7 @@ async def _reaper(app: procrastinate.App, settings: Settings) -> None:
 def run_worker(settings: Settings, extractor: Extractor | None = None, *, name: str | None = None) -> None:
     """Process queued jobs until SIGINT/SIGTERM (the current job is finished first)."""
     from service.db import make_engine, make_sessionmaker, migrate
-    from service.feeds.webhooks import WebhookDispatcher
+    from service.feeds.outbox import outbox_of
     from service.jobs import default_extractor
 
     engine = make_engine(settings.sqlalchemy_url)
@@ -166,12 +166,7 @@ def run_worker(settings: Settings, extractor: Extractor | None = None, *, name: 
     ensure_schema(engine)
     settings.originals_dir.mkdir(parents=True, exist_ok=True)
     sessions = make_sessionmaker(engine)
-    hooks = WebhookDispatcher(
-        sessions,
-        retries=settings.webhook_retries,
-        backoff_s=settings.webhook_backoff_s,
-        timeout_s=settings.webhook_timeout_s,
-    )
+    hooks = outbox_of(settings, sessions).start()
     processor = JobProcessor(
         sessions,
         settings.originals_dir,

@@ -170,6 +170,11 @@ class ObligationPublic(BaseModel):
     withdrawn: bool = Field(False, description="the clause is gone from the reprocessed plan")
     done_at: datetime | None = Field(None, description="when the task was marked done")
     note: str | None = Field(None, description="the latest reviewer's note")
+    addressed_to_group: str | None = Field(
+        None,
+        description="in a body's list (actor / co_actor filter): the group this task is addressed to "
+        "that the body belongs to ('Các sở, ban, ngành'), when the task does not name the body itself",
+    )
     status_class: (
         Literal["done_on_time", "done_late", "in_progress_on_time", "overdue", "not_due", "no_deadline"] | None
     ) = Field(None, description="the report class (QĐ 42/2014/QĐ-TTg); null when not applicable")
@@ -190,7 +195,8 @@ class ObligationDetail(ObligationPublic):
 
 class ObligationPage(BaseModel):
     items: list[ObligationPublic]
-    total: int
+    total: int = Field(description="matching tasks; with q, counted up to 1,000 (see total_exact)")
+    total_exact: bool = Field(True, description="false: a search found more than `total` tasks")
     limit: int
     offset: int
 
@@ -335,7 +341,13 @@ class TokenCreated(TokenPublic):
 
 class WebhookCreate(_Input):
     url: str = Field(pattern=r"^https?://", max_length=2048)
-    secret: str | None = Field(None, min_length=8, max_length=128, description="generated when omitted")
+    secret: str | None = Field(
+        None,
+        min_length=8,
+        max_length=90,
+        description="a Standard Webhooks 'whsec_…' secret, or any string (stored as whsec_ + its base64); "
+        "generated when omitted",
+    )
 
 
 class WebhookPublic(BaseModel):
@@ -352,10 +364,28 @@ class WebhookCreated(WebhookPublic):
 class DeliveryPublic(BaseModel):
     id: int
     webhook_id: int
+    msg_id: str = Field(description="the webhook-id header; the same on a redelivery")
     event: str
-    status: str
+    status: str = Field(description="pending | delivered | failed (given up, or refused)")
     attempts: int
     response_code: int | None
     last_error: str | None
     created_at: Timestamp
+    next_attempt_at: Timestamp | None = Field(None, description="when a pending delivery is tried next")
     delivered_at: Timestamp | None
+    redelivery_of: int | None = None
+
+
+class BodyCreate(BaseModel):
+    name: str = Field(min_length=2, max_length=512, description="the body's full name, 'Sở Nội vụ'")
+    kind: str = Field(description="a kind of service/data/groups.yaml: so, ban, nganh, phong, xa, phuong …")
+    aliases: list[str] = Field(default_factory=list, max_length=20, description="short forms: 'SNV', 'Sở NV'")
+
+
+class BodyPublic(BaseModel):
+    name: str
+    kind: str
+    kind_label: str
+    aliases: list[str]
+    source: Literal["data", "admin"] = Field(description="data: service/data/bodies.csv; admin: added by an admin")
+    groups: list[str] = Field(description="the group words that include it ('sở', 'cơ quan', 'đơn vị' …)")

@@ -53,9 +53,11 @@ class Settings(BaseSettings):
     queue_concurrency: int = 1  # jobs at once per `kehoach worker` process
     queue_heartbeat_s: float = 5.0  # a worker's heartbeat interval
     queue_stalled_s: float = 30.0  # a worker silent this long is dead: its job is retried
-    webhook_retries: int = 4
-    webhook_backoff_s: float = 1.0  # first retry delay, doubled each time
+    webhook_backoff_s: float = 5.0  # first retry delay, doubled each time …
+    webhook_backoff_max_s: float = 3600.0  # … up to this
+    webhook_give_up_s: float = 86400.0  # a delivery is retried this long after its event, then failed
     webhook_timeout_s: float = 10.0
+    webhook_poll_s: float = 1.0  # how often the delivery loop looks for due retries
     lang: Literal["vi", "en"] = "vi"  # default language of the web page and exports
     due_soon_days: int = 14
     # Off by default: a recurrence with no day ("hằng quý") is due on its period's last day.

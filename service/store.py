@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ingest.normalize import fold
-from service import dues
+from service import bodies, dues, search
 from service.actors import actor_key, text_key
 from service.models import (
     Correction,
@@ -334,23 +334,41 @@ class ObligationFilter:
     due_to: date | None = None
     recurrence: list[str] = field(default_factory=list)  # "none" = not recurring
     status: list[str] = field(default_factory=list)
-    q: str | None = None
+    q: str | None = None  # full text (service.search): words, "phrases", word*, -word
     corrected: bool | None = None
     withdrawn: bool | None = False  # False: current tasks only; True: withdrawn only; None: both
     derived: bool = False  # count days derived by KEHOACH_DERIVE_PERIOD_END as due days
+    groups: bool = True  # a body's list includes tasks addressed to groups it belongs to
+    # set by :func:`expand`: per role, each filtered body's keys and the group addressees including it
+    addressees: dict[str, list[bodies.Addressee]] | None = field(default=None, repr=False, compare=False)
+
+    def expand(self, session: Session) -> None:
+        """Resolve the body filters (short forms, groups) against the registry and the stored tasks."""
+        if self.addressees is None:
+            self.addressees = {
+                "actor": bodies.expand(session, self.actor),
+                "co_actor": bodies.expand(session, self.co_actor),
+            }
 
     def conditions(self) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
         for role, names in (("actor", self.actor), ("co_actor", self.co_actor)):
-            keys = [k for k in (actor_key(n) for n in names) if k]
+            found = (self.addressees or {}).get(role)
+            if found is None:
+                found = [bodies.Addressee(n, (actor_key(n),), ()) for n in names if actor_key(n)]
+            keys = [k for a in found for k in a.keys]
+            group_keys = sorted({k for a in found for k in a.group_keys}) if self.groups else []
             if keys:
                 padded = literal(" ") + ObligationActor.key + literal(" ")
+                matches = [padded.contains(f" {k} ", autoescape=True) for k in keys]
+                if group_keys:
+                    matches.append(ObligationActor.key.in_(group_keys))
                 conds.append(
                     select(ObligationActor.id)
                     .where(
                         ObligationActor.obligation_id == Obligation.id,
                         ObligationActor.role == role,
-                        or_(*(padded.contains(f" {k} ", autoescape=True) for k in keys)),
+                        or_(*matches),
                     )
                     .exists()
                 )
@@ -373,8 +391,6 @@ class ObligationFilter:
             conds.append(or_(*opts))
         if self.status:
             conds.append(Obligation.status.in_(self.status))
-        if self.q and text_key(self.q):
-            conds.extend(Obligation.search.contains(w, autoescape=True) for w in text_key(self.q).split())
         if self.corrected is not None:
             conds.append(Obligation.corrected.is_(self.corrected))
         if self.withdrawn is not None:
@@ -384,26 +400,48 @@ class ObligationFilter:
         return conds
 
 
+SEARCH_COUNT_LIMIT = 1000  # a search's total is counted up to this (counting 50,000 hits costs ~0.3 s)
+
+
 def query_obligations(
-    session: Session, flt: ObligationFilter, *, limit: int | None, offset: int = 0, sort: str = "document"
+    session: Session,
+    flt: ObligationFilter,
+    *,
+    limit: int | None,
+    offset: int = 0,
+    sort: str = "document",
+    count_limit: int | None = None,
 ) -> tuple[list[tuple[Obligation, Document]], int]:
-    """One page of matching obligations with their documents, and the total count."""
+    """One page of matching obligations with their documents, and the total count.
+
+    ``sort``: ``document`` (each plan's order), ``due``, or ``relevance`` (the search's rank; the
+    plan's order without ``q``). ``count_limit``: a search counts at most ``count_limit + 1``
+    matches (more than ``count_limit`` means "more than that").
+    """
+    flt.expand(session)
     conds = flt.conditions()
     where = and_(*conds) if conds else literal(True)
-    total = session.scalar(select(func.count(Obligation.id)).where(where)) or 0
+    match = search.Match.of(session.get_bind().dialect.name, flt.q)
+    count_stmt = select(func.count(Obligation.id)).select_from(Obligation).where(where)
+    stmt = select(Obligation, Document).join(Document, Document.id == Obligation.document_id)
+    rank = None
+    if match is not None:
+        count_stmt, _ = match.apply(select(func.count(Obligation.id)).select_from(Obligation), Obligation.id)
+        count_stmt = count_stmt.where(where)
+        stmt, rank = match.apply(stmt, Obligation.id)
+        if count_limit is not None:
+            first = match.apply(select(Obligation.id), Obligation.id)[0].where(where).limit(count_limit + 1)
+            count_stmt = select(func.count()).select_from(first.subquery())
+    total = session.scalar(count_stmt) or 0
     due = func.coalesce(Obligation.due, Obligation.derived_due) if flt.derived else Obligation.due
     order = (
         [due.is_(None), due, Obligation.document_id, Obligation.seq]
         if sort == "due"
         else [Obligation.document_id, Obligation.seq]
     )
-    stmt = (
-        select(Obligation, Document)
-        .join(Document, Document.id == Obligation.document_id)
-        .where(where)
-        .order_by(*order)
-        .offset(offset)
-    )
+    if sort == "relevance" and rank is not None:
+        order = [rank, *order]
+    stmt = stmt.where(where).order_by(*order).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [(o, d) for o, d in session.execute(stmt).all()], int(total)
@@ -546,3 +584,20 @@ def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, 
 
 def now_date() -> date:
     return datetime.now().date()
+
+
+def group_marks(flt: ObligationFilter, rows: list[tuple[Obligation, Document]]) -> dict[int, str]:
+    """For a body's list: the tasks it sees only through a group, with the group's name."""
+    out: dict[int, str] = {}
+    if not flt.addressees or not flt.groups:
+        return out
+    for role, field_name in (("actor", "actors"), ("co_actor", "co_actors")):
+        found = flt.addressees.get(role) or []
+        if not found:
+            continue
+        for ob, _ in rows:
+            names = [str(n) for n in (ob.effective or {}).get(field_name) or []]
+            group = bodies.addressed_to_group(names, found)
+            if group and ob.id not in out:
+                out[ob.id] = group
+    return out

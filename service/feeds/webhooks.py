@@ -1,36 +1,34 @@
-"""Outgoing webhooks: JSON POSTs signed with HMAC-SHA256, retried with backoff, every attempt logged.
+"""Outgoing webhooks: what is signed and how (Standard Webhooks), and which URLs may receive them.
 
-The receiver checks ``X-Kehoach-Signature: sha256=<hex>``, the HMAC-SHA256 of the raw
-body under the webhook's secret (see :func:`signature`).
+Every message carries the Standard Webhooks headers (https://www.standardwebhooks.com/):
+``webhook-id`` (the message id, the same on every attempt and redelivery: receivers de-duplicate
+on it), ``webhook-timestamp`` (seconds since the epoch, of this attempt) and ``webhook-signature``
+``v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`` under the webhook's ``whsec_`` secret, so
+``standardwebhooks.Webhook(secret).verify(body, headers)`` checks them. The older
+``X-Kehoach-Signature: sha256=<hex HMAC-SHA256 of the body>`` (same key) is still sent.
+
+Storing and sending (the outbox, retries, ordering) is :mod:`service.feeds.outbox`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import ipaddress
-import json
-import logging
+import secrets
 import socket
-import threading
 from collections.abc import Collection
-from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from service.db import session_scope
-from service.models import Webhook, WebhookDelivery, utcnow
-
-log = logging.getLogger("kehoach.webhooks")
 EVENTS = ("obligations.created", "obligations.replaced", "obligation.updated", "document.deleted")
+SECRET_PREFIX = "whsec_"
 
 
 class UnsafeTarget(ValueError):
-    """A webhook URL that points into this machine or its private network."""
+    """A webhook URL that may not receive deliveries."""
 
 
 def _kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
@@ -88,120 +86,91 @@ def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]
     return pinned, {"Host": host_header}, {"sni_hostname": parts.hostname or ""}
 
 
+def delivery_target(url: str, allow_hosts: Collection[str] = ()) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Where to POST ``url``'s deliveries: (URL, extra headers, httpx request extensions).
+
+    The one check every delivery passes through (the SSRF guard): the host is resolved, refused when
+    any address is not public (unless the admin named the host in ``allow_hosts``), and the request is
+    pinned to the checked address (Host header and TLS name kept), so a DNS answer that changes between
+    the check and the connection cannot send it inside. Raises :class:`UnsafeTarget`.
+
+    >>> delivery_target("http://127.0.0.1:9/x", ["127.0.0.1"])[0]
+    'http://127.0.0.1:9/x'
+    >>> delivery_target("ftp://example.org/x")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    service.feeds.webhooks.UnsafeTarget: the URL needs http:// or https:// and a host name
+    """
+    addresses = resolve_target(url, allow_hosts)
+    return _pinned(url, addresses[0])
+
+
+def new_secret() -> str:
+    """A fresh ``whsec_`` secret: 32 random bytes, base64.
+
+    >>> s = new_secret(); s.startswith("whsec_") and len(secret_key(s)) == 32
+    True
+    """
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def as_whsec(secret: str) -> str:
+    """An admin's secret in the ``whsec_`` form; any other string becomes the base64 of its UTF-8 bytes
+    (the same HMAC key, so ``X-Kehoach-Signature`` receivers keep working).
+
+    >>> as_whsec("s3cret-value")
+    'whsec_czNjcmV0LXZhbHVl'
+    >>> as_whsec("whsec_czNjcmV0LXZhbHVl")
+    'whsec_czNjcmV0LXZhbHVl'
+    """
+    if secret.startswith(SECRET_PREFIX):
+        try:
+            if base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True):
+                return secret
+        except (binascii.Error, ValueError):
+            pass
+    return SECRET_PREFIX + base64.b64encode(secret.encode("utf-8")).decode("ascii")
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a stored secret (``whsec_`` + base64; a legacy plain secret: its UTF-8 bytes)."""
+    if secret.startswith(SECRET_PREFIX):
+        try:
+            return base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return secret.encode("utf-8")
+
+
 def signature(secret: str, body: bytes) -> str:
-    """The signature header value.
+    """The legacy ``X-Kehoach-Signature`` value: hex HMAC-SHA256 of the body.
 
     >>> v = signature("secret", b'{"event":"x"}')
     >>> v.startswith("sha256=") and len(v) == 71
     True
     """
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return "sha256=" + hmac.new(secret_key(secret), body, hashlib.sha256).hexdigest()
 
 
-class WebhookDispatcher:
-    """Queues one delivery row per active webhook and event, and sends them from a thread."""
+def standard_signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """``webhook-signature``: ``v1,`` + base64 HMAC-SHA256 of ``<id>.<timestamp>.<body>``.
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        *,
-        retries: int,
-        backoff_s: float,
-        timeout_s: float,
-        allow_hosts: Collection[str] = (),
-    ) -> None:
-        self.sessions = sessions
-        self.allow_hosts = tuple(allow_hosts)
-        self.retries = retries
-        self.backoff_s = backoff_s
-        self.timeout_s = timeout_s
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kehoach-webhook")
-        self._stop = threading.Event()
-        self._pending: set[Future[None]] = set()
-        self._lock = threading.Lock()
+    >>> standard_signature("whsec_czNjcmV0LXZhbHVl", "msg_1", 1700000000, b"{}")[:3]
+    'v1,'
+    """
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
 
-    def emit(self, event: str, data: dict[str, Any]) -> list[int]:
-        """Record a delivery for every active webhook and start sending; returns the delivery ids."""
-        with session_scope(self.sessions) as s:
-            hooks = s.scalars(select(Webhook).where(Webhook.active.is_(True))).all()
-            rows = [WebhookDelivery(webhook_id=h.id, event=event, payload=data) for h in hooks]
-            s.add_all(rows)
-            s.flush()
-            ids = [r.id for r in rows]
-        for i in ids:
-            fut = self._pool.submit(self._deliver, i)
-            with self._lock:
-                self._pending.add(fut)
-            fut.add_done_callback(self._forget)
-        return ids
 
-    def _forget(self, fut: Future[None]) -> None:
-        with self._lock:
-            self._pending.discard(fut)
-
-    def drain(self, timeout: float = 30.0) -> None:
-        """Wait until every queued delivery has finished (for tests and shutdown)."""
-        with self._lock:
-            pending = list(self._pending)
-        for fut in pending:
-            fut.result(timeout=timeout)
-
-    def shutdown(self) -> None:
-        self._stop.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def _deliver(self, delivery_id: int) -> None:
-        import httpx
-
-        with session_scope(self.sessions) as s:
-            d = s.get(WebhookDelivery, delivery_id)
-            hook = s.get(Webhook, d.webhook_id) if d else None
-            if d is None or hook is None:
-                return
-            url, secret, event, payload = hook.url, hook.secret, d.event, d.payload
-        envelope = {
-            "event": event,
-            "delivery": delivery_id,
-            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data": payload,
-        }
-        body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "kehoach-webhook/1",
-            "X-Kehoach-Event": event,
-            "X-Kehoach-Delivery": str(delivery_id),
-            "X-Kehoach-Signature": signature(secret, body),
-        }
-        for attempt in range(1, self.retries + 2):
-            code: int | None = None
-            error: str | None = None
-            refused = False
-            try:
-                # resolved and checked again at every attempt (DNS may have changed), then pinned
-                target, host, ext = _pinned(url, resolve_target(url, self.allow_hosts)[0])
-                with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
-                    code = client.post(target, content=body, headers={**headers, **host}, extensions=ext).status_code
-                ok = 200 <= code < 300
-                if not ok:
-                    error = f"HTTP {code}"
-            except UnsafeTarget as exc:
-                ok, refused, error = False, True, f"refused: {exc}"
-            except httpx.HTTPError as exc:
-                ok, error = False, f"{exc.__class__.__name__}"
-            last = ok or refused or attempt == self.retries + 1 or self._stop.is_set()
-            with session_scope(self.sessions) as s:
-                d = s.get(WebhookDelivery, delivery_id)
-                if d is None:
-                    return
-                d.attempts, d.response_code, d.last_error = attempt, code, error
-                if ok:
-                    d.status, d.delivered_at = "delivered", utcnow()
-                elif last:
-                    d.status = "failed"
-            if last:
-                if not ok:
-                    log.warning("webhook delivery %s to %s failed: %s", delivery_id, url, error)
-                return
-            if self._stop.wait(self.backoff_s * 2 ** (attempt - 1)):
-                return
+def headers_for(secret: str, msg_id: str, timestamp: int, event: str, body: bytes) -> dict[str, str]:
+    """All headers of one attempt."""
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "kehoach-webhook/2",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": standard_signature(secret, msg_id, timestamp, body),
+        "X-Kehoach-Event": event,
+        "X-Kehoach-Delivery": msg_id,
+        "X-Kehoach-Signature": signature(secret, body),
+    }

@@ -14,11 +14,14 @@ from service.models import Document, Obligation
 from service.settings import Settings
 
 router = APIRouter(tags=["obligations"])
-Sort = Literal["document", "due"]
+Sort = Literal["document", "due", "relevance"]  # relevance: the search rank of q
 
 
 def page_items(
-    session: Session, rows: list[tuple[Obligation, Document]], settings: Settings
+    session: Session,
+    rows: list[tuple[Obligation, Document]],
+    settings: Settings,
+    flt: store.ObligationFilter | None = None,
 ) -> list[schemas.ObligationPublic]:
     today = store.now_date()
     derived = settings.derive_period_end
@@ -26,8 +29,10 @@ def page_items(
     dues = store.due_info(session, ids, today, derived)
     notes = store.latest_notes(session, ids)
     out = [views.obligation_public(o, d, dues.get(o.id), today, settings.due_soon_days, derived) for o, d in rows]
+    groups = store.group_marks(flt, rows) if flt is not None else {}
     for item in out:
         item.note = notes.get(item.id)
+        item.addressed_to_group = groups.get(item.id)
     return out
 
 
@@ -41,9 +46,14 @@ def list_obligations(
     offset: Offset = 0,
     sort: Sort = "document",
 ) -> schemas.ObligationPage:
-    rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort)
+    cap = store.SEARCH_COUNT_LIMIT
+    rows, total = store.query_obligations(session, flt, limit=limit, offset=offset, sort=sort, count_limit=cap)
     return schemas.ObligationPage(
-        items=page_items(session, rows, state.settings), total=total, limit=limit, offset=offset
+        items=page_items(session, rows, state.settings, flt),
+        total=min(total, cap) if flt.q else total,
+        total_exact=not flt.q or total <= cap,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -2,7 +2,8 @@
 
 / (documents and upload), /web/documents/{id} (source text with every obligation
 highlighted, click to correct), /web/tasks (per-body task list, due soon / overdue,
-export links of the current filter), /web/actors, /web/login (token into a cookie).
+export links of the current filter), /web/actors, /web/webhooks (admin: delivery log,
+redeliver), /web/login (token into a cookie).
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def tasks_page(p: PageDep, session: SessionDep, flt: FilterDep, page_no: int = 1
     rows, total = store.query_obligations(
         session, flt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, sort="due"
     )
-    items = page_items(session, rows, p.state.settings)
+    items = page_items(session, rows, p.state.settings, flt)
     query = [(k, v) for k, v in p.request.query_params.multi_items() if k not in ("page_no", "lang") and v]
     qs = urlencode(query)
     base = str(p.request.base_url).rstrip("/")
@@ -235,11 +236,94 @@ def report_page(p: PageDep, session: SessionDep, flt: FilterDep) -> Response:
 
 
 @router.get("/web/actors", response_class=HTMLResponse)
-def actors_page(p: PageDep, session: SessionDep) -> Response:
+def actors_page(p: PageDep, session: SessionDep, added: str | None = None, error: str | None = None) -> Response:
+    from service import bodies
+    from service.routers.bodies import public
+
     total_docs = session.scalar(select(func.count(Document.id))) or 0
     return _remember_lang(
-        p.render("actors.html", actors=store.list_actors(session), total_docs=total_docs), p
+        p.render(
+            "actors.html",
+            actors=store.list_actors(session),
+            total_docs=total_docs,
+            listed=[public(b) for b in bodies.registry(session).bodies],
+            kinds=bodies.groups().labels,
+            is_admin=p.who is not None and p.who.can("admin"),
+            added=added,
+            error=error,
+        ),
+        p,
     )
+
+
+@router.post("/web/bodies")
+def add_body_form(
+    p: PageDep,
+    session: SessionDep,
+    name: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    aliases: Annotated[str, Form()] = "",
+) -> Response:
+    """The page's "add a body" form (admins): short forms separated by ";"."""
+    from pydantic import ValidationError
+
+    from service.routers.bodies import add_body
+    from service.schemas import BodyCreate
+
+    _admin(p)
+    try:
+        data = BodyCreate(name=name, kind=kind, aliases=[a for a in aliases.split(";") if a.strip()])
+        row = add_body(session, data, p.who.name if p.who else "admin")
+    except (ServiceError, ValidationError) as exc:
+        message = exc.message_vi if isinstance(exc, ServiceError) and p.lang == "vi" else str(exc).splitlines()[0]
+        return RedirectResponse("/web/actors?" + urlencode({"error": message}) + "#add-body", status_code=303)
+    return RedirectResponse("/web/actors?" + urlencode({"added": row.name}) + "#add-body", status_code=303)
+
+
+def _admin(p: Page) -> None:
+    if p.who is None or not p.who.can("admin"):
+        raise ServiceError("forbidden", role="admin", have=p.who.role if p.who else "anonymous")
+
+
+@router.get("/web/webhooks", response_class=HTMLResponse)
+def webhooks_page(p: PageDep, session: SessionDep, done: int | None = None) -> Response:
+    """Admin: each webhook with its latest deliveries, each with a "redeliver" button."""
+    from service.models import Webhook, WebhookDelivery
+
+    _admin(p)
+    hooks = list(session.scalars(select(Webhook).order_by(Webhook.id)))
+    deliveries = {
+        h.id: list(
+            session.scalars(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.webhook_id == h.id)
+                .order_by(WebhookDelivery.id.desc())
+                .limit(100)
+            )
+        )
+        for h in hooks
+    }
+    message = t(p.lang, "redelivered", id=done) if done else None
+    return _remember_lang(
+        p.render(
+            "webhooks.html",
+            hooks=hooks,
+            deliveries=deliveries,
+            message=message,
+            dt=lambda v: fmt_date(v, p.lang) if v else "",
+        ),
+        p,
+    )
+
+
+@router.post("/web/webhooks/{hook_id}/deliveries/{delivery_id}/redeliver")
+def webhooks_redeliver(hook_id: int, delivery_id: int, p: PageDep, session: SessionDep) -> Response:
+    from service.routers.webhooks import redeliver_row
+
+    _admin(p)
+    redeliver_row(session, hook_id, delivery_id)
+    p.state.webhooks.wake()
+    return RedirectResponse(f"/web/webhooks?done={delivery_id}#hook-{hook_id}", status_code=303)
 
 
 def _login_form(request: Request, state: Any, error: str | None, next_url: str) -> HTMLResponse:

@@ -119,7 +119,7 @@ def receiver() -> Iterator[_Receiver]:
 
 
 def test_webhooks_signed_retried_and_logged(make_api: MakeApi, db_url: str | None, receiver: _Receiver) -> None:
-    api = make_api(database_url=db_url, webhook_allow_hosts="127.0.0.1")  # the receiver is local
+    api = make_api(database_url=db_url, webhook_allow_hosts="127.0.0.1")
     hook = api.client.post("/webhooks", json={"url": receiver.url, "secret": "s3cret-value"}).json()
     api.upload()
     api.state.webhooks.drain()
@@ -143,19 +143,17 @@ def test_webhooks_signed_retried_and_logged(make_api: MakeApi, db_url: str | Non
     assert sorted(d["attempts"] for d in log) == [1, 2]
 
 
-def test_webhook_gives_up_after_retries(make_api: MakeApi) -> None:
-    failing = _Receiver(fail_times=100)
+def test_webhook_gives_up_after_its_retry_window(make_api: MakeApi) -> None:
+    failing = _Receiver(fail_times=10_000)
     try:
-        api = make_api(webhook_retries=2, webhook_allow_hosts="127.0.0.1")
+        api = make_api(webhook_give_up_s=0.3, webhook_allow_hosts="127.0.0.1")
         hook = api.client.post("/webhooks", json={"url": failing.url}).json()
-        assert len(hook["secret"]) >= 16
+        assert hook["secret"].startswith("whsec_") and len(hook["secret"]) >= 40
         api.upload()
         api.state.webhooks.drain()
         (delivery,) = api.client.get(f"/webhooks/{hook['id']}/deliveries").json()
-        assert (
-            delivery["status"] == "failed" and delivery["attempts"] == 3 and delivery["response_code"] == 500
-        )
-        assert len(failing.calls) == 3
+        assert delivery["status"] == "failed" and delivery["attempts"] >= 3 and delivery["response_code"] == 500
+        assert len(failing.calls) == delivery["attempts"]
     finally:
         failing.server.shutdown()
 
@@ -164,11 +162,13 @@ def test_migrations_match_models(api: Api) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from service.db import include_object
     from service.models import Base
 
     engine = api.state.engine
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        ctx = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(ctx, Base.metadata)
         tables = set(inspect(conn).get_table_names())
     assert diff == []
     assert {"documents", "obligations", "corrections", "jobs", "api_tokens", "webhooks"} <= tables

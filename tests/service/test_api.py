@@ -121,7 +121,10 @@ def test_actor_filter_normalises_spelling_and_abbreviations(api: Api) -> None:
     assert len(results[0]) == 2 and all(r == results[0] for r in results)
     assert api.obligations(actor="Phòng Giáo dục và Đào tạo")["total"] == 1
     assert api.obligations(actor="Phòng TC-KH")["total"] == 1
-    assert api.obligations(co_actor="phong nv")["total"] == 2
+    assert api.obligations(co_actor="phong nv", groups="false")["total"] == 2
+    # a phòng is one of "các cơ quan, đơn vị liên quan", the co-operating group of the first task
+    via = api.obligations(co_actor="phong nv")["items"]
+    assert [o["addressed_to_group"] for o in via] == ["các cơ quan, đơn vị liên quan", None, None]
     assert api.obligations(actor=["Phòng NV", "Phòng Văn hóa và Thông tin"])["total"] == 3
     assert api.obligations(actor="Sở Y tế")["total"] == 0
 

@@ -81,6 +81,8 @@ def test_upload_highlight_correct_and_download_ics(browser: object, server: str,
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     corrected = page.locator(f"#ob-{ob_id}")
+    # the save sets the hash, then reloads: wait for the reloaded card, not the hash change
+    corrected.locator(".actors", has_text="Phòng Nội vụ").wait_for(timeout=30_000)
     assert corrected.locator(".actors").inner_text() == "Phòng Nội vụ"
     assert corrected.locator(".badge.corrected").count() == 1
     assert "30/12/2030" in corrected.locator(".deadline").inner_text()

@@ -46,6 +46,7 @@ def test_office_walk_by_clicks(browser: object, server: str, tmp_path: Path) -> 
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     done = page.locator(f"#ob-{ob_id}")
+    done.locator(".badge.corrected").wait_for(timeout=30_000)  # the reloaded card, not the hash change
     assert "Đã xong" in done.inner_text() and done.locator(".badge.corrected").inner_text() == "Đã hiệu chỉnh"
 
     # the task list through the menu, filtered with the form: empty dates are no filter
