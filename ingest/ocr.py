@@ -244,7 +244,7 @@ def ocr_pages(
             image = render(index)
             pending.append((index, pool.submit(ocr_image, image, limits=limits, timeout=left())))
             del image
-            if len(pending) >= 2 * workers:  # bound the rendered images held in memory
+            if len(pending) >= workers:  # bound the rendered images held in memory (one per Tesseract)
                 index0, fut = pending.pop(0)
                 out[index0] = fut.result()
                 if progress:
