@@ -66,6 +66,9 @@ class OcrLimits:
         )
 
 
+MAX_SIDE_PIXELS = 32_000  # Tesseract refuses an image with a side over 32,767 pixels
+
+
 def render_scale(width_pt: float, height_pt: float, dpi: float, max_pixels: int) -> float:
     """Pixels per point for rendering a page at ``dpi``, lowered so the image has at most ``max_pixels``.
 
@@ -73,11 +76,19 @@ def render_scale(width_pt: float, height_pt: float, dpi: float, max_pixels: int)
     300
     >>> round(render_scale(14400, 14400, 300, 36_000_000) * 14400)
     6000
+
+    Neither side passes Tesseract's limit of 32,767 pixels (a strip page 74,682 pt tall):
+
+    >>> round(render_scale(596, 74682, 300, 36_000_000) * 74682) <= MAX_SIDE_PIXELS
+    True
     """
     scale = dpi / 72
     pixels = width_pt * scale * height_pt * scale
     if pixels > max_pixels > 0:
         scale *= (max_pixels / pixels) ** 0.5
+    longest = max(width_pt, height_pt) * scale
+    if longest > MAX_SIDE_PIXELS:
+        scale *= MAX_SIDE_PIXELS / longest
     return scale
 
 

@@ -921,3 +921,23 @@ def test_signature_labels_are_no_tasks() -> None:
     assert not any("Ký bởi" in ob["text"] for ob in result["obligations"])
     assert result["document"]["issued_date"] == "2026-04-08"  # printed; the gazette's signing day is not it
     assert result["document"]["metadata_sources"]["issued_date"] == "header"
+
+
+def test_a_strip_page_is_ocr_d_within_tesseracts_side_limit() -> None:
+    """Found by atheris (bench/fuzz_pdf.py): a 596 × 74,682 pt page rendered within the pixel budget was
+    537 × 67,135 px, which Tesseract refuses ("Image too large"); no side may pass 32,000 px now."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from ingest.ocr import tesseract_available
+
+    if not tesseract_available():
+        pytest.skip("Tesseract with the Vietnamese model is not installed")
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(596, 74682))
+    c.drawImage(ImageReader(Image.new("L", (1, 1), 128)), 0, 0, width=596, height=74682)
+    c.showPage()
+    c.save()
+    with pytest.raises(EmptyFile):  # typed: a grey strip holds no text, and OCR ran on it
+        convert(buf.getvalue(), "strip.pdf")
