@@ -197,6 +197,26 @@ def test_seeds_dir_matches_samples(shared: Path) -> None:
     assert SHARED.exists()
 
 
+def _word_with_table(paragraphs: list[str], rows: list[list[str]], name: str) -> dict:
+    """Extract a Word file made at test time: ``paragraphs``, then one table of ``rows``."""
+    import io
+
+    import docx
+
+    from ingest import convert_bytes
+
+    word = docx.Document()
+    for line in paragraphs:
+        word.add_paragraph(line)
+    table = word.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    buf = io.BytesIO()
+    word.save(buf)
+    return extract(convert_bytes(buf.getvalue(), name))
+
+
 ANNEXED_BODY = [
     "KẾ HOẠCH", "Cải cách hành chính năm 2026", "I. NHIỆM VỤ", "1. Cải cách thủ tục hành chính",
     "- Rà soát, công bố thủ tục hành chính nội bộ thuộc phạm vi quản lý.",
@@ -213,22 +233,7 @@ ANNEX_ROWS = [
 
 def test_task_table_rows_and_their_body_items() -> None:
     """A Word annex table: one obligation per row, title rows skipped, body items linked to their row."""
-    import io
-
-    import docx
-
-    from ingest import convert_bytes
-
-    word = docx.Document()
-    for line in ANNEXED_BODY:
-        word.add_paragraph(line)
-    table = word.add_table(rows=len(ANNEX_ROWS), cols=5)
-    for r, values in enumerate(ANNEX_ROWS):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    buf = io.BytesIO()
-    word.save(buf)
-    result = extract(convert_bytes(buf.getvalue(), "annex.docx"))
+    result = _word_with_table(ANNEXED_BODY, ANNEX_ROWS, "annex.docx")
     text = result["document"]["text"]
     row = next(ob for ob in result["obligations"] if ob["text"].startswith("1\n"))
     assert row["actor_source"] == "table" and row["section"] == "I.1"
@@ -254,22 +259,8 @@ TARGET_ROWS = [
 
 def test_target_table_rows_are_tasks_of_their_lead() -> None:
     """A target table (chỉ tiêu | chủ trì | phối hợp) is a task table: each row is its chủ trì's task."""
-    import io
-
-    import docx
-
-    from ingest import convert_bytes
-
-    word = docx.Document()
-    for line in ["KẾ HOẠCH", "Thực hiện các chỉ tiêu năm 2026", "I. CHỈ TIÊU", "Chỉ tiêu cụ thể tại Phụ lục."]:
-        word.add_paragraph(line)
-    table = word.add_table(rows=len(TARGET_ROWS), cols=5)
-    for r, values in enumerate(TARGET_ROWS):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    buf = io.BytesIO()
-    word.save(buf)
-    result = extract(convert_bytes(buf.getvalue(), "targets.docx"))
+    result = _word_with_table(["KẾ HOẠCH", "Thực hiện các chỉ tiêu năm 2026", "I. CHỈ TIÊU",
+                               "Chỉ tiêu cụ thể tại Phụ lục."], TARGET_ROWS, "targets.docx")
     rows = [ob for ob in result["obligations"] if ob["actor_source"] == "table"]
     assert [ob["actors"] for ob in rows] == [["Văn phòng Ủy ban nhân dân tỉnh"], ["Sở Y tế"]]
     assert rows[0]["co_actors"] == ["Các sở, ban, ngành"]
@@ -277,26 +268,11 @@ def test_target_table_rows_are_tasks_of_their_lead() -> None:
 
 
 def test_a_time_cell_of_several_timed_steps_gives_a_task_per_step() -> None:
-    import io
-
-    import docx
-
-    from ingest import convert_bytes
-
     rows = [["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
             ["1", "Kế hoạch tự kiểm tra năm 2026", "Các cơ quan, đơn vị",
              "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo "
              "kết quả khắc phục chậm nhất trong tháng 8/2026"]]
-    word = docx.Document()
-    word.add_paragraph("KẾ HOẠCH")
-    word.add_paragraph("Kiểm tra năm 2026")
-    table = word.add_table(rows=2, cols=4)
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    buf = io.BytesIO()
-    word.save(buf)
-    result = extract(convert_bytes(buf.getvalue(), "steps.docx"))
+    result = _word_with_table(["KẾ HOẠCH", "Kiểm tra năm 2026"], rows, "steps.docx")
     got = [(ob["text"][:40], ob["deadline"]["month"], ob["actors"]) for ob in result["obligations"]]
     assert got == [
         ("1\nKế hoạch tự kiểm tra năm 2026\nCác cơ q", 1, ["Các cơ quan, đơn vị"]),
