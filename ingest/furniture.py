@@ -8,15 +8,24 @@ least three pages; the page number that follows it and the lines of a signature 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib import resources
 
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*$")
-# The lines of an electronic-signature stamp, as PDF-to-text tools write them (folded labels).
-_STAMP_OPENERS = ("ky boi:",)
-_STAMP_LABELS = ("co quan:", "ngay ky:", "thoi gian ky:", "email:", "to chuc:", "chuc vu:")
 _MIN_REPEATS = 3
 _PAGE_LINES = 12  # the fewest lines between two running headers
 _SENTENCE_END = re.compile(r"[.:;!?…]$|\./\.$")
+
+
+@cache
+def _stamp_labels() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(labels that open an e-signature stamp, labels of its following lines), from data/furniture.yaml."""
+    import yaml
+
+    data = yaml.safe_load(resources.files("ingest").joinpath("data/furniture.yaml").read_text(encoding="utf-8"))
+    stamp = data["text_stamp"]
+    return tuple(stamp["opens"]), tuple(stamp["fields"])
 
 
 def _shape(line: str) -> str:
@@ -94,10 +103,10 @@ def drop_page_furniture(lines: list[str]) -> list[str]:
         elif after_header and _PAGE_NUMBER.match(line):
             furniture[k] = True
             after_header = 0
-        elif stripped and _fold(stripped).startswith(_STAMP_OPENERS):
+        elif stripped and _fold(stripped).startswith(_stamp_labels()[0]):
             furniture[k] = True  # "Ký bởi: …" and the labelled lines of the stamp after it
             j = k + 1
-            while j < len(lines) and j <= k + 4 and _fold(lines[j]).startswith(_STAMP_LABELS):
+            while j < len(lines) and j <= k + 4 and _fold(lines[j]).startswith(_stamp_labels()[1]):
                 furniture[j] = True
                 j += 1
         elif stripped:
