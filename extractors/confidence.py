@@ -120,8 +120,12 @@ def _is_issuer(actor: str, issuer: str | None) -> bool:
     return a == i or (i.startswith(a + " ") and len(a.split()) >= 3)
 
 
-def score(ob: Any, clause: str, document: Document, issuer: str | None) -> float:
-    """The confidence of one obligation (an :class:`~extractors.obligations.Obligation`), in (0, 1]."""
+def score(ob: Any, clause: str, document: Document, issuer: str | None,
+          block_starts: frozenset[int] | None = None) -> float:
+    """The confidence of one obligation (an :class:`~extractors.obligations.Obligation`), in (0, 1].
+
+    ``block_starts`` (where the document's paragraphs start) is computed once by a caller that scores
+    every obligation of a long document."""
     w = _weights()
     source = ob.actor_source
     if source == "implicit" and ob.actors:
@@ -129,7 +133,8 @@ def score(ob: Any, clause: str, document: Document, issuer: str | None) -> float
     value = w.base.get(source, 0.7)
     if ob.deadline:
         value += w.bonus.get("deadline", 0.0)
-    if starts_mid_sentence(clause, any(b.start == ob.start for b in document.blocks)):
+    starts = block_starts if block_starts is not None else frozenset(b.start for b in document.blocks)
+    if starts_mid_sentence(clause, ob.start in starts):
         value -= w.penalty["fragment"]
     if len(clause) > w.long_clause:
         value -= w.penalty["long_clause"]

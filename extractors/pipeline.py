@@ -64,8 +64,9 @@ def extract(document: Document) -> dict[str, Any]:
     meta = extract_metadata(document, lay)
     abbreviations = find_defined_abbreviations(document.text)
     tasks = find_tasks(document, lay, abbreviations, meta.period, meta.addressees)
+    block_starts = frozenset(b.start for b in document.blocks)
     for ob in tasks.obligations:
-        ob.confidence = confidence.score(ob, document.text[ob.start : ob.end], document, meta.issuer)
+        ob.confidence = confidence.score(ob, document.text[ob.start : ob.end], document, meta.issuer, block_starts)
     doc_part: dict[str, Any] = {"source": document.source, "sha256": document.sha256, "format": document.format}
     doc_part.update(asdict(meta))
     doc_part.update({
