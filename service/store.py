@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ingest.normalize import fold
 from service import bodies, dues, search
@@ -441,10 +441,15 @@ def query_obligations(
     )
     if sort == "relevance" and rank is not None:
         order = [rank, *order]
-    stmt = stmt.where(where).order_by(*order).offset(offset)
+    # lists never show the plan's text: it is not read once per row
+    stmt = stmt.where(where).order_by(*order).offset(offset).options(defer(Document.text), defer(Document.sections))
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [(o, d) for o, d in session.execute(stmt).all()], int(total)
+    many = count_limit is not None and total > count_limit
+    walk = match is not None and sort == "document" and many and limit is not None and offset + limit <= count_limit
+    with search.plan_order_walk(session, walk):
+        rows = session.execute(stmt).all()
+    return [(o, d) for o, d in rows], int(total)
 
 
 def latest_notes(session: Session, ids: list[int]) -> dict[int, str]:
