@@ -112,3 +112,25 @@ def test_a_search_counts_up_to_the_limit(api: Api, monkeypatch: Any) -> None:
     assert capped["total"] == 2 and capped["total_exact"] is False
     assert len(capped["items"]) == len(full["items"])  # the page itself is not cut
     assert api.obligations()["total_exact"] is True  # no search: always exact
+
+
+def test_a_page_within_many_hits_is_the_same_when_the_plan_order_is_walked(api: Api, monkeypatch: Any) -> None:
+    """With more hits than the count limit, PostgreSQL reads the first pages by walking the plan
+    order (service.search.plan_order_walk): same tasks, same order, planner settings restored."""
+    from sqlalchemy import text
+
+    api.upload()
+    full = [o["id"] for o in api.obligations(q="cải cách", limit=100)["items"]]
+    assert len(full) >= 3
+    monkeypatch.setattr(store, "SEARCH_COUNT_LIMIT", 2)
+    walked = [o["id"] for k in range(2) for o in api.obligations(q="cải cách", limit=1, offset=k)["items"]]
+    assert walked == full[:2]
+    beyond = api.obligations(q="cải cách", limit=2, offset=1)["items"]  # past the limit: the index plan
+    assert [o["id"] for o in beyond] == full[1:3]
+    with session_scope(api.state.sessions) as s:
+        flt = store.ObligationFilter(q="cải cách")
+        rows, total = store.query_obligations(s, flt, limit=1, count_limit=2)
+        assert total == 3 and [o.id for o, _ in rows] == full[:1]
+        if s.get_bind().dialect.name == "postgresql":
+            assert s.scalar(text("SELECT current_setting('enable_bitmapscan')")) == "on"
+            assert s.scalar(text("SELECT current_setting('plan_cache_mode')")) == "force_custom_plan"
