@@ -6,7 +6,10 @@ Generates ``--files`` distinct plans at bench time in a temporary folder (the co
 files and the seeds, each copy with its own closing line — a small edit that changes the bytes but
 not the plan), then, each on a fresh store:
 
-- ``kehoach ingest DIR --workers 1`` and ``--workers 2`` (SQLite store), files/s and the ratio;
+- ``kehoach ingest DIR --workers 1`` and ``--workers 2`` (SQLite store), files/s and the ratio; the
+  2-worker run is killed with SIGKILL once half the files are stored and run again, and the store is
+  checked: every file exactly once, nothing half stored (``--no-kill-resume``: one plain run);
+- the task lists of every configuration compared, file by file, with the 1-worker run;
 - two ``kehoach worker`` processes draining the same files from the Procrastinate queue (PostgreSQL
   at ``KEHOACH_TEST_DATABASE_URL`` or 127.0.0.1:5432/test, a throwaway schema; skipped if absent);
 - peak RSS (sampled every 0.1 s) of ``kehoach ingest`` (main process and its largest child), of a
@@ -18,6 +21,7 @@ Every run is bounded by ``--max-seconds`` (a run cut short reports the files it 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -126,6 +130,102 @@ def run_ingest(folder: Path, workers: int, work: Path, limit: float) -> dict[str
             "failed": int(m.group(4)) if m else None}  # fmt: skip
 
 
+def _stored(db: Path) -> tuple[int, int]:
+    """(documents, distinct sha256) in an ingest store, read while it is being written (WAL)."""
+    import sqlite3
+
+    if not db.exists():
+        return 0, 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+            n, distinct = c.execute("SELECT count(*), count(DISTINCT sha256) FROM documents").fetchone()
+            return int(n), int(distinct)
+    except sqlite3.Error:
+        return 0, 0
+
+
+def run_kill_resume(folder: Path, workers: int, work: Path, limit: float) -> dict[str, Any]:
+    """``kehoach ingest`` killed with SIGKILL (process group: main and workers) once half the files are
+    stored, then run again on the same folder: every file must end up stored exactly once."""
+    data = work / f"resume-w{workers}"
+    db = data / "kehoach.sqlite3"
+    total = len(list(folder.iterdir()))
+    cmd = kehoach("ingest", str(folder), "--workers", str(workers), "--quiet", "--report", str(data) + ".csv")
+    env = _env(KEHOACH_DATA_DIR=str(data))
+    t0 = time.monotonic()
+    first = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    peak = Peak(first.pid)
+    at_kill = 0
+    while first.poll() is None and time.monotonic() - t0 < limit:
+        peak.sample()
+        at_kill = _stored(db)[0]
+        if at_kill >= total // 2:
+            os.killpg(first.pid, signal.SIGKILL)
+            break
+        time.sleep(0.5)
+    first.wait(timeout=60)
+    first_s = time.monotonic() - t0
+    at_kill = _stored(db)[0]
+    t1 = time.monotonic()
+    second = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    peak2 = Peak(second.pid)
+    while second.poll() is None and time.monotonic() - t1 < limit:
+        peak2.sample()
+        time.sleep(0.1)
+    cut = second.poll() is None
+    if cut:
+        os.killpg(second.pid, signal.SIGINT)
+    err = second.communicate(timeout=120)[1]
+    second_s = time.monotonic() - t1
+    m = SUMMARY.search(err)
+    docs, distinct = _stored(db)
+    half = [r for r in _half_stored(db)]
+    return {"name": f"kehoach ingest --workers {workers}, SIGKILL at half, run again", "files": docs,
+            "seconds": first_s + second_s, "rate": docs / (first_s + second_s),
+            "rss_main": max(peak.main, peak2.main), "rss_child": max(peak.child, peak2.child), "cut": cut,
+            "failed": int(m.group(4)) if m else None, "at_kill": at_kill,
+            "resumed": {"stored": int(m.group(1)), "already": int(m.group(2))} if m else None,
+            "exactly_once": docs == distinct == total and not half, "half_stored": half}  # fmt: skip
+
+
+def _half_stored(db: Path) -> list[str]:
+    """Documents left without their job or still "processing": a half-stored file."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+        rows = c.execute(
+            "SELECT d.filename FROM documents d LEFT JOIN jobs j ON j.document_id = d.id "
+            "WHERE j.id IS NULL OR d.status != 'ready'"
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def tasklists(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Per stored file (sha256): its tasks as extracted (section, text, actors, deadline text)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as c:
+        for sha, machine in c.execute(
+            text(
+                "SELECT d.sha256, o.machine FROM obligations o JOIN documents d ON d.id = o.document_id "
+                "WHERE o.withdrawn_at IS NULL ORDER BY d.sha256, o.seq"
+            )
+        ):
+            ob = json.loads(machine) if isinstance(machine, str) else machine
+            out.setdefault(sha, []).append(
+                (
+                    ob.get("section"),
+                    ob.get("text"),
+                    tuple(ob.get("actors") or ()),
+                    (ob.get("deadline") or {}).get("text"),
+                )  # fmt: skip
+            )
+    engine.dispose()
+    return out
+
+
 def _pg() -> str | None:
     import psycopg
 
@@ -197,7 +297,8 @@ def run_queue(folder: Path, work: Path, limit: float, n_workers: int = 2) -> dic
         engine.dispose()
         return {"name": f"{n_workers} queue workers (PostgreSQL)", "files": finished, "seconds": secs,
                 "rate": finished / secs, "rss_main": max(p.main for p in peaks), "rss_child": 0,
-                "cut": finished < len(files), "enqueue_rate": len(files) / enqueue_s}  # fmt: skip
+                "cut": finished < len(files), "enqueue_rate": len(files) / enqueue_s,
+                "tasks": tasklists(url.replace("postgresql://", "postgresql+psycopg://", 1))}  # fmt: skip
     finally:
         with psycopg.connect(base, autocommit=True) as c:
             c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -247,6 +348,12 @@ def main() -> int:
     ap.add_argument("--max-seconds", type=float, default=900.0, help="bound of each run")
     ap.add_argument("--no-queue", action="store_true")
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument(
+        "--kill-resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the 2-worker run is killed (SIGKILL) at half and run again (default)",
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
     try:
@@ -255,7 +362,14 @@ def main() -> int:
         counts = generate(folder, args.files)
         print(f"{args.files} distinct files generated ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))});"
               f" {os.cpu_count()} CPUs")  # fmt: skip
-        rows = [run_ingest(folder, 1, work, args.max_seconds), run_ingest(folder, 2, work, args.max_seconds)]
+        rows = [run_ingest(folder, 1, work, args.max_seconds)]
+        rows[0]["tasks"] = tasklists(f"sqlite:///{work / 'ingest-w1' / 'kehoach.sqlite3'}")
+        if args.kill_resume:
+            resume = run_kill_resume(folder, 2, work, args.max_seconds)
+            resume["tasks"] = tasklists(f"sqlite:///{work / 'resume-w2' / 'kehoach.sqlite3'}")
+            rows.append(resume)
+        else:
+            rows.append(run_ingest(folder, 2, work, args.max_seconds))
         if not args.no_queue:
             q = run_queue(folder, work, args.max_seconds)
             if q:
@@ -270,6 +384,18 @@ def main() -> int:
             print(f"| {r['name']}{mark} | {r['files']} | {r['seconds']:.1f} | {r['rate']:.2f} | "
                   f"{r['rate'] / one:.2f}× | {r['rss_main'] / 2**20:.0f} | "
                   f"{r['rss_child'] / 2**20:.0f} |")  # fmt: skip
+        for r in rows:
+            if "at_kill" in r:
+                print(f"kill and resume: SIGKILL with {r['at_kill']} of {args.files} stored; the second run stored "
+                      f"{(r['resumed'] or {}).get('stored')} and found {(r['resumed'] or {}).get('already')} already "
+                      f"stored; {r['files']} documents, each file exactly once: {r['exactly_once']}"
+                      + (f"; half-stored: {r['half_stored'][:5]}" if r["half_stored"] else ""))  # fmt: skip
+        base = rows[0].get("tasks") or {}
+        for r in rows[1:]:
+            if "tasks" in r:
+                same = sum(1 for k, v in r["tasks"].items() if base.get(k) == v)
+                print(f"task lists, {r['name']} vs --workers 1: {same} of {len(base)} files identical "
+                      f"({sum(map(len, base.values()))} tasks)")  # fmt: skip
         for r in rows:
             if r.get("enqueue_rate"):
                 print(f"queue: enqueue (original + document + job + queue row, one transaction) "
