@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -240,6 +241,7 @@ def main() -> None:
     try:
         run(args, env, tmp)
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)
         if schema:
             with psycopg.connect(args.postgres, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
