@@ -1,27 +1,34 @@
 """Due days are only days the text gives: a cadence alone ("hằng năm") has no due date.
 
-On the seeds and the corpus files (text, Markdown, Word) every dated task's day is checked
-against its deadline text (``due_check.day_given``); the off-by-default setting that derives a
-period's last day marks that day as derived on the API, the page and the calendar.
+On the seeds and every corpus file (text, Markdown, Word, PDF, scanned PDF: 40 files today) every
+dated task's day is checked against its deadline text (``due_check.day_given``); the off-by-default
+setting that derives a period's last day marks that day as derived on the API, the page and the calendar.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Api, MakeApi
 from due_check import day_given, undue_days
 from fixtures import fake_extract
+from plan_files import CORPUS, converted, plan_files
 
 from service import dues
 
-ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
-YEARLY = {"text": "Hằng năm", "kind": None, "date": None, "recurrence": "yearly", "month": None,
-          "day": None, "quarter": None, "year": None, "rrule": "FREQ=YEARLY"}
+YEARLY = {
+    "text": "Hằng năm",
+    "kind": None,
+    "date": None,
+    "recurrence": "yearly",
+    "month": None,
+    "day": None,
+    "quarter": None,
+    "year": None,
+    "rrule": "FREQ=YEARLY",
+}
 QUARTERLY = {**YEARLY, "text": "hằng quý", "recurrence": "quarterly", "rrule": "FREQ=MONTHLY;INTERVAL=3"}
 
 
@@ -36,12 +43,6 @@ def cadence_extract(document: Any) -> dict[str, Any]:
     return out
 
 
-def _files() -> list[Path]:
-    seeds = sorted((ROOT / "samples").glob("*.txt"))
-    corpus = sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".md", ".docx")) if CORPUS.is_dir() else []
-    return seeds + corpus
-
-
 def test_day_given_rejects_invented_days() -> None:
     assert day_given(date(2025, 12, 30), "trước ngày 30/12 hằng năm", {})
     assert day_given(date(2025, 6, 30), "trong Quý II năm 2025", {})
@@ -53,15 +54,17 @@ def test_day_given_rejects_invented_days() -> None:
 
 def test_every_dated_task_day_is_in_its_text_on_seeds_and_corpus() -> None:
     from extractors.pipeline import extract
-    from ingest import convert_path
 
-    files = _files()
+    files = plan_files()
     assert len(files) >= 5
+    if CORPUS.is_dir():
+        assert {".pdf", ".doc", ".docx", ".md", ".txt"} <= {p.suffix for p in files}
     dated, bad = 0, []
     for path in files:
-        n, wrong = undue_days(extract(convert_path(path)), date(2025, 6, 1))
+        n, wrong = undue_days(extract(converted(path)), date(2025, 6, 1))
         dated += n
         bad += [(path.name, *w) for w in wrong]
+    print(f"{len(files)} plans: {dated} dated tasks checked, {len(bad)} with a day their text does not give")
     assert dated >= 50, dated
     assert bad == []
 
