@@ -169,6 +169,10 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
             j += max(h, body)
             if body >= h and body:
                 return _continue_name(tokens, j, i, only_admin=True), False
+            if (tb.titles.match(tokens, i) == h and j < n and not tokens[j].capitalized
+                    and (g2 := tb.groups.match(tokens, j)) and _bare_group_ends(tokens, j + g2)):
+                j += g2  # "Người đứng đầu cấp ủy, chính quyền …": a title and the bodies it heads
+                generic = True
             if (h == 1 and j < n and tokens[j].text == "," and tb.groups.match(tokens, j - 1) == 1
                     and tb.basic_groups.match(tokens, j + 1)):
                 return j, True  # "Sở, ban, ngành": a bare head opening a list of groups
@@ -181,6 +185,14 @@ def scan_actor(tokens: Sequence[Token], i: int, *, bare_group: bool = False,
             return None
     named_part = any(tokens[k].capitalized for k in range(i + 1, j))  # "Các Khối thi đua"
     return _continue_name(tokens, j, i, generic and not named_part), generic
+
+
+def _bare_group_ends(tokens: Sequence[Token], k: int) -> bool:
+    """A bare group noun ends at ``tokens[k]``: punctuation, a quantifier, a verb or a stop word follows
+    ("cơ quan, đơn vị", "cấp ủy các cấp", "cơ quan chịu …"), not more of a name ("tổ công tác")."""
+    tb = _tables()
+    return (k >= len(tokens) or not tokens[k].is_word or bool(tb.quantifiers.match(tokens, k))
+            or bool(tb.verbs.match(tokens, k)) or bool(tb.stops.match(tokens, k)))
 
 
 _LINKS = frozenset("thuộc của trong trên tại".split())
@@ -482,7 +494,8 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
         d = tb.directives.match(toks, k)
         if not d:
             return None
-        found, end = read_actor_list(toks, k + d, first_lower=True)
+        # "Đề nghị thủ trưởng cơ quan, đơn vị …", "Yêu cầu người đứng đầu cấp ủy; …": officials in lower case
+        found, end = read_actor_list(toks, k + d, first_lower=True, bare_first=bool(tb.titles.match(toks, k + d)))
         if not found:
             return None
         return Subject(_spans(clause, toks, found), lx.directives[_phrase_at(toks, k, d)],
@@ -738,19 +751,13 @@ def find_co_actors(clause: str, tokens: Sequence[Token] | None = None) -> list[A
         elif j + 1 < len(toks) and toks[j].low == "của":
             j += 1
         found, _ = read_actor_list(toks, j)
-        if not found:
-            found = _bare_group_list(toks, j)
+        if not found:  # "phối hợp với ngành liên quan", "… với cấp ủy, chính quyền địa phương": no quantifier
+            found, _ = read_actor_list(toks, j, bare_first=True)
         out.extend(_spans(clause, toks, found))
     unique: dict[tuple[int, int], ActorSpan] = {}
     for a in out:
         unique.setdefault((a.start, a.end), a)
     return list(unique.values())
-
-
-def _bare_group_list(tokens: Sequence[Token], j: int) -> list[tuple[int, int, bool]]:
-    """ "phối hợp với ngành liên quan" — a group without a quantifier."""
-    found = scan_actor(tokens, j, bare_group=True)
-    return [(j, found[0], found[1])] if found else []
 
 
 _DEFINED_ABBREVIATION = re.compile(
