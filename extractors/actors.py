@@ -422,7 +422,10 @@ def _spans(text: str, tokens: Sequence[Token], found: list[tuple[int, int, bool]
 
 
 _CONTEXT_OPENERS = ("trên cơ sở", "thông qua", "căn cứ", "để", "ngoài", "trong quá trình", "sau khi", "đối với",
+                    "đồng thời", "bên cạnh đó", "mặt khác",
                     "trên đây", "qua", "nhằm", "trường hợp", "khi", "tùy", "theo", "nếu", "quá trình")
+# whole words ("qua" is not "quan tâm"); "theo dõi" (to monitor) is an action, not "theo …" (according to)
+_CONTEXT_OPENER = re.compile(rf"(?:{'|'.join(map(re.escape, _CONTEXT_OPENERS))})(?!\w)(?! dõi)")
 _TIME_WORDS = frozenset("hàng hằng năm quý tháng tuần ngày định kỳ trước chậm nhất đầu cuối mỗi".split())
 
 
@@ -545,8 +548,7 @@ def find_subject(clause: str, tokens: Sequence[Token] | None = None) -> Subject:
             if _followed_by_action(toks, end) or (end < len(toks) and toks[end].text == ":"):
                 return Subject(_spans(clause, toks, found), None, False, toks[end - 1].end)
     # A context phrase first ("Trên cơ sở …, các cơ quan … xây dựng"; "… yêu cầu các đơn vị …").
-    low = clause[:20].lower()
-    context = low.startswith(_CONTEXT_OPENERS)
+    context = bool(_CONTEXT_OPENER.match(clause[:24].lower()))
     for k in range(1, len(toks)):
         tok = toks[k]
         if tb.directives.match(toks, k):

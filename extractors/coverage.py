@@ -8,6 +8,7 @@ towards empty, family by family, is how recall is improved without gold.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +32,7 @@ class Uncovered:
 class _Cues:
     cues: tuple[tuple[str, re.Pattern[str]], ...]
     not_openers: tuple[str, ...]
+    not_cues: re.Pattern[str]
 
 
 @cache
@@ -38,7 +40,9 @@ def _cues() -> _Cues:
     data = load_yaml("directives.yaml")
     # Matched with their diacritics: folded, "giao" (assign) would also hit "giáo dục" (education).
     cues = tuple((c.lower(), re.compile(rf"(?<!\w){re.escape(c.lower())}(?!\w)")) for c in data["cues"])
-    return _Cues(cues, tuple(o.lower() for o in data["not_directive_openers"]))
+    words = sorted((w.lower() for w in data.get("not_cues") or []), key=len, reverse=True)
+    not_cues = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)" if words else r"(?!)")
+    return _Cues(cues, tuple(o.lower() for o in data["not_directive_openers"]), not_cues)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[-+•A-ZĐÀ-Ỹ0-9a-z])|\n")
@@ -63,11 +67,16 @@ def directive_cue(sentence: str) -> str | None:
     True
     >>> directive_cue("Nâng cao chất lượng giáo dục mầm non ở địa bàn đô thị.") is None
     True
+    >>> directive_cue("Bộ Ngoại giao thực hiện tốt các nhiệm vụ được giao về an toàn giao thông.") is None
+    True
+    >>> directive_cue("Các đơn vị hoàn thành nhiệm vụ được giao, giao Sở Tư pháp theo dõi.")
+    'giao'
     """
     low = normalize_text(sentence).lower().strip(" -+•*")
     data = _cues()
     if low.startswith(data.not_openers):
         return None
+    low = data.not_cues.sub(" ", low)
     for cue, pattern in data.cues:
         if pattern.search(low):
             return cue
@@ -95,8 +104,19 @@ def uncovered_directives(document: Document, lay: Layout, result: dict[str, Any]
                 cue = directive_cue(sentence)
                 if cue is None or any(s < b and a < e for s, e in spans):
                     continue
+                if sentence.rstrip().endswith(":") and _next_block_covered(document, b, spans):
+                    continue  # a lead-in ("b) Giao Sở Nội vụ:") whose items below are the tasks
                 out.append(Uncovered(a, b, sentence, cue))
     return out
+
+
+def _next_block_covered(document: Document, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The block after ``end`` overlaps a task, ``also_at`` or measure span."""
+    k = bisect.bisect_left([blk.start for blk in document.blocks], end)
+    if k >= len(document.blocks):
+        return False
+    nxt = document.blocks[k]
+    return any(s < nxt.end and nxt.start < e for s, e in spans)
 
 
 def empty_pages(document: Document) -> list[int]:

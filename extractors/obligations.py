@@ -101,6 +101,8 @@ _NAMES_ONLY_WHO = re.compile(r"^\s*(?:co|chiu)\s+trach\s+nhiem(?:\s+(?:to\s+chuc
                              r"|\s+nhu\s+sau)?\s*:\s*$")
 _PURPOSE_BEFORE = re.compile(r"\b(?:de dat|nham|huong toi|phan dau)\b")  # the time then dates the aim
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+# folded openers of a sentence that introduces the next one's task rather than being a task
+_INTRODUCING = ("can cu", "tren co so", "de ", "nham ", "theo ", "thong qua", "qua ", "sau khi", "truong hop", "khi ")
 _CLOSING_OPENERS = ("tren day la", "trong qua trinh thuc hien", "trong qua trinh to chuc thuc hien",
                     "qua trinh thuc hien", "trong qua trinh trien khai")
 _CRITERIA_LABEL = re.compile(r"^(đối với )?(tập thể|cá nhân|hộ gia đình|người dân|doanh nhân|giáo viên|học sinh)"
@@ -299,7 +301,8 @@ class _Builder:
     # -- obligations from items ----------------------------------------------------------------
     def emit_item(self, node: Node, ctx: _Context, text: str, subject: Subject | None = None) -> list[Obligation]:
         made: list[Obligation] = []
-        for start, end, sub in self.sentence_groups(node, text, subject):
+        inherited = bool(ctx.actors) or (bool(self.addressees) and ctx.role == "implementation")
+        for start, end, sub in self.sentence_groups(node, text, subject, inherited):
             for k, (lo, hi) in enumerate(self.deadline_parts(start, end)):
                 part_subject = sub if k == 0 else Subject(sub.actors, sub.modality, False, 0)
                 ob = self.make(node, ctx, lo, hi, part_subject)
@@ -346,8 +349,15 @@ class _Builder:
             result.append((start + a + lead, start + a + len(piece.rstrip())))
         return result
 
-    def sentence_groups(self, node: Node, text: str, subject: Subject | None) -> Iterator[tuple[int, int, Subject]]:
-        """Split an item where a later sentence names other actors; yield (start, end, subject)."""
+    def sentence_groups(
+        self, node: Node, text: str, subject: Subject | None, inherited: bool = False
+    ) -> Iterator[tuple[int, int, Subject]]:
+        """Split an item where a later sentence names other actors; yield (start, end, subject).
+
+        Leading sentences that name nobody introduce the later one ("Căn cứ …. Các đơn vị xây dựng …"),
+        unless the item has actors from its heading or lead-in (``inherited``) and they are that
+        actor's own task: "Thực hiện đồng bộ …. Mỗi cơ quan, đơn vị phải xây dựng …" is two tasks.
+        """
         base = node.body_start
         cuts = [0] + [m.end() for m in _SENTENCE.finditer(text)]
         if len(cuts) == 1:
@@ -364,7 +374,9 @@ class _Builder:
             g_lo, _, g_sub = groups[-1]
             new_actors = [a.text for a in sub.actors]
             if sub.actors and not sub.heading_like and new_actors != [a.text for a in g_sub.actors]:
-                if g_sub.actors:
+                leading = text[g_lo:lo]
+                lead_in = fold(leading.strip(" -+*•")).startswith(_INTRODUCING) or leading.rstrip().endswith(":")
+                if g_sub.actors or (inherited and not lead_in):
                     groups.append((lo, hi, sub))
                 else:  # the leading sentences had no actor: they introduce this one
                     groups[-1] = (g_lo, hi, _shift(sub, lo - g_lo))

@@ -294,3 +294,30 @@ def test_targets_that_schedule_an_action_are_tasks() -> None:
     assert not any(t.startswith("100% hồ sơ") for t in texts)
     scheduled = next(ob for ob in result["obligations"] if ob["text"].startswith("Hoàn thành"))
     assert scheduled["deadline"]["quarter"] == 1 and scheduled["actors"] == []
+
+
+def test_a_later_sentence_with_its_own_subject_is_its_own_task() -> None:
+    """GUIDELINES: split an item only where its parts have different actors. Under an actor heading the
+    leading imperative is the heading actor's task; a later "Mỗi cơ quan … phải …" is another's. A
+    leading "Căn cứ …" sentence introduces the later one instead, and "Theo dõi, … báo cáo Bộ X" names
+    no subject (Bộ X receives the report)."""
+    from ingest import convert_bytes
+
+    plan = ("KẾ HOẠCH\nChuyển đổi số năm 2026\nII. TỔ CHỨC THỰC HIỆN\n1. Sở Khoa học và Công nghệ\n"
+            "a) Thực hiện đồng bộ cải cách hành chính gắn với chuyển đổi số. Mỗi cơ quan, đơn vị, địa phương "
+            "phải xây dựng cơ sở dữ liệu chuyên ngành.\n"
+            "b) Bố trí đủ nguồn nhân lực cho chuyển đổi số. Đồng thời, các cấp, các ngành cần quan tâm bố trí "
+            "nguồn lực tài chính.\n"
+            "c) Căn cứ Kế hoạch này. Các đơn vị xây dựng kế hoạch của mình.\n"
+            "d) Chủ trì tham mưu triển khai Kế hoạch. Theo dõi, đôn đốc việc thực hiện Kế hoạch; tổng hợp kết "
+            "quả, báo cáo Ủy ban nhân dân tỉnh, Bộ Khoa học và Công nghệ theo quy định.\n")
+    result = extract(convert_bytes(plan.encode(), "split.txt"))
+    got = [(ob["text"][:24], ob["actors"]) for ob in result["obligations"]]
+    assert got == [
+        ("Thực hiện đồng bộ cải cá", ["Sở Khoa học và Công nghệ"]),
+        ("Mỗi cơ quan, đơn vị, địa", ["Mỗi cơ quan, đơn vị, địa phương"]),
+        ("Bố trí đủ nguồn nhân lực", ["Sở Khoa học và Công nghệ"]),
+        ("Đồng thời, các cấp, các ", ["các cấp", "các ngành"]),
+        ("Căn cứ Kế hoạch này. Các", ["Các đơn vị"]),
+        ("Chủ trì tham mưu triển k", ["Sở Khoa học và Công nghệ"]),
+    ]
