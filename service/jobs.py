@@ -200,11 +200,18 @@ class JobProcessor:
                 log.warning("job %s attempt %d superseded; result dropped", claim.job_id, claim.attempt)
                 s.rollback()
                 return
-            ids = store.store_tasklist(s, doc, tasklist, store.now_date())
+            first = claim.kind == "process"
+            ids = store.store_tasklist(s, doc, tasklist, store.now_date(), take_over=first)
             brief = {"id": doc.id, "number": doc.number, "title": doc.title, "filename": doc.filename}
+            older = s.scalar(select(Document).where(Document.superseded_by_id == doc.id)) if first else None
+            data: dict[str, Any] = {"document": brief, "obligation_ids": ids}
+            if older is not None:  # another file of a stored plan: its tasks were updated, not created
+                data["supersedes"] = {
+                    "id": older.id, "number": older.number, "title": older.title, "filename": older.filename
+                }
         if self.notify is not None:
-            event = "obligations.replaced" if claim.kind == "reprocess" else "obligations.created"
-            self.notify(event, {"document": brief, "obligation_ids": ids})
+            replaced = claim.kind == "reprocess" or older is not None
+            self.notify("obligations.replaced" if replaced else "obligations.created", data)
 
     def _fail(
         self,
@@ -226,6 +233,7 @@ class JobProcessor:
                 doc = s.get(Document, doc_id)
                 if doc is not None:
                     job.document_id = None
+                    store.hand_back(s, doc)  # an upload that asked to replace this one (replaces=) no longer can
                     s.delete(doc)
         if not keep_document:
             storage.remove_original(self.originals, sha)

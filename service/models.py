@@ -51,6 +51,13 @@ class Document(Base):
     uploaded_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # another file of the same plan (store.same_plan): the newer document takes over the older one's
+    # tasks (ids and calendar UIDs kept); the older one is kept, marked superseded, without tasks.
+    # No ON DELETE action: store.hand_back relinks the plan's files before one is deleted.
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    supersede_rule: Mapped[str | None] = mapped_column(String(16))  # number | replaces
 
     references: Mapped[list[Reference]] = relationship(
         back_populates="document",

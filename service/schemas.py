@@ -264,6 +264,16 @@ class DocumentPublic(BaseModel):
     obligation_count: int = 0
     created_at: Timestamp
     processed_at: Timestamp | None = None
+    supersedes: int | None = Field(
+        None, description="the older file of the same plan whose tasks this document took over"
+    )
+    superseded_by: int | None = Field(
+        None, description="the newer file of the same plan that took over this document's tasks"
+    )
+    superseded_at: Timestamp | None = None
+    supersede_rule: Literal["number", "replaces"] | None = Field(
+        None, description="how it was found to be the same plan: its number, issuer and year, or replaces= at upload"
+    )
 
 
 class DocumentLink(BaseModel):
@@ -276,6 +286,12 @@ class DocumentLink(BaseModel):
 class DocumentLinks(BaseModel):
     cites: list[DocumentLink] = Field(default_factory=list)
     cited_by: list[DocumentLink] = Field(default_factory=list)
+    supersedes: Annotated[
+        DocumentLink | None, Field(description="the older file of the same plan this one replaced")
+    ] = None
+    superseded_by: Annotated[
+        DocumentLink | None, Field(description="the newer file of the same plan that replaced this one")
+    ] = None
 
 
 class ReferencePublic(BaseModel):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from ingest.normalize import fold
@@ -165,22 +165,40 @@ def match_tasks(
     return out
 
 
-def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], today: date) -> list[int]:
+def _tasks_of(session: Session, doc: Document) -> list[Obligation]:
+    if doc.id is None:
+        return []
+    return list(session.scalars(select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.id)))
+
+
+def store_tasklist(
+    session: Session, doc: Document, tasklist: dict[str, Any], today: date, *, take_over: bool = False
+) -> list[int]:
     """Store the task list: a task keeps its id and calendar UID while its clause stays the same or
     nearly so (:func:`match_tasks`); a new clause is a new task; a task whose clause is gone is
     marked withdrawn (kept, with its corrections). Corrections follow their task.
+
+    ``take_over`` (a new upload's first processing): when the document is another file of a stored
+    plan (:func:`same_plan`), it continues that document's tasks the same way — matched tasks move
+    to it with their ids, UIDs, corrections and status, the rest are withdrawn and move too — and
+    the older document is marked superseded by this one. A superseded document gets no tasks.
 
     Returns the ids of the document's current (not withdrawn) tasks, in the plan's order.
     """
     fill_metadata(doc, tasklist.get("document") or {}, tasklist.get("sections") or [])
     # measures (context items that are not tasks) travel with the document's metadata for the page
     doc.meta = {**(doc.meta or {}), "measures": [m for m in tasklist.get("measures") or [] if isinstance(m, dict)]}
+    if doc.superseded_by_id is not None:  # its tasks live on in the newer file of the plan
+        doc.obligation_count, doc.status, doc.processed_at = 0, "ready", utcnow()
+        return []
     machine_obs = [o for o in tasklist.get("obligations") or [] if isinstance(o, dict)]
-    existing = (
-        list(session.scalars(select(Obligation).where(Obligation.document_id == doc.id).order_by(Obligation.id)))
-        if doc.id is not None
-        else []
-    )
+    existing = _tasks_of(session, doc)
+    older = same_plan(session, doc) if take_over else None
+    if older is not None:
+        inherited = _tasks_of(session, older)
+        for o in inherited:
+            corrections_of(session, o)  # rows from before 0002 are bound to their task before it moves
+        existing += inherited
     by_id = {o.id: o for o in existing}
     matched = match_tasks(
         [(o.id, o.section, (o.machine or {}).get("text") or "") for o in existing],
@@ -195,6 +213,7 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
         if row is None:
             row = Obligation(document_id=doc.id, effective=dict(ob))
             session.add(row)
+        row.document_id = doc.id
         row.key, row.seq, row.section = key, seq, ob.get("section")
         row.span_start, row.span_end = int(span[0]), int(span[1])
         row.text_hash, row.machine, row.withdrawn_at = text_hash(ob.get("text") or ""), ob, None
@@ -205,6 +224,9 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
             if old.withdrawn_at is None:
                 old.withdrawn_at = now
             old.seq = len(machine_obs) + old.seq  # after the current tasks, in their old order
+            old.document_id = doc.id  # an older file's withdrawn tasks stay with the plan
+    if older is not None:
+        supersede(session, older, doc, "replaces" if doc.supersedes_id is not None else "number", now)
     session.flush()
     years = dues.plan_years({"start": doc.period_start, "end": doc.period_end}, doc.issued_date, today)
     for row in rows:
@@ -216,6 +238,109 @@ def store_tasklist(session: Session, doc: Document, tasklist: dict[str, Any], to
     doc.status = "ready"
     doc.processed_at = utcnow()
     return [r.id for r in rows]
+
+
+# ---------------------------------------------------------------- another file of the same plan
+
+
+def current_document(session: Session, doc: Document) -> Document:
+    """The newest file of ``doc``'s plan: ``doc`` itself unless it was superseded."""
+    seen = {doc.id}
+    while doc.superseded_by_id is not None and doc.superseded_by_id not in seen:
+        newer = session.get(Document, doc.superseded_by_id)
+        if newer is None:
+            break
+        seen.add(newer.id)
+        doc = newer
+    return doc
+
+
+def current_ids(session: Session, ids: list[int]) -> list[int]:
+    """``ids`` plus the newest file of each one's plan (a calendar of a superseded document follows
+    its tasks to the newer file)."""
+    out = list(dict.fromkeys(ids))
+    for doc in session.scalars(select(Document).where(Document.id.in_(out), Document.superseded_by_id.is_not(None))):
+        head = current_document(session, doc).id
+        if head not in out:
+            out.append(head)
+    return out
+
+
+def same_plan(session: Session, doc: Document) -> Document | None:
+    """The stored document that ``doc`` (a new upload, its metadata filled) is another file of.
+
+    - Asked for at upload (``replaces=<id>``, kept in ``doc.supersedes_id``): that document, or the
+      newest file of its plan when it was superseded already.
+    - Otherwise only a numbered document is matched: the newest current (not superseded, processed)
+      document with the same number (số ký hiệu, spacing and case aside), the same issuer (spelling
+      aside, "UBND" = "Ủy ban nhân dân") and an issue date in the same year — numbers restart every
+      year and every issuer numbers its own. Unnumbered or undated documents, or ones whose issuer
+      was not read, are never merged by guess.
+    """
+    if doc.supersedes_id is not None:
+        asked = session.get(Document, doc.supersedes_id)
+        head = current_document(session, asked) if asked is not None else None
+        return head if head is not None and head.id != doc.id else None
+    issuer = actor_key(doc.issuer or "")
+    if not (doc.number_key and doc.issued_date and issuer):
+        return None
+    candidates = session.scalars(
+        select(Document)
+        .where(
+            Document.number_key == doc.number_key,
+            Document.id != doc.id,
+            Document.superseded_by_id.is_(None),
+            Document.status == "ready",
+        )
+        .order_by(Document.id.desc())
+        .with_for_update()  # PostgreSQL: two new files of one plan stored at once take turns
+    ).all()
+    for old in candidates:
+        if old.issued_date and old.issued_date.year == doc.issued_date.year and actor_key(old.issuer or "") == issuer:
+            return old
+    return None
+
+
+def supersede(session: Session, older: Document, newer: Document, rule: str, when: datetime) -> None:
+    """Mark ``older`` superseded by ``newer`` (its tasks have moved there); its corrections follow."""
+    session.execute(
+        update(Correction)
+        .where(Correction.document_id == older.id)
+        .values(document_id=newer.id)
+    )
+    older.superseded_by_id, older.superseded_at, older.obligation_count = newer.id, when, 0
+    newer.supersedes_id, newer.supersede_rule = older.id, rule
+
+
+def hand_back(session: Session, doc: Document) -> Document | None:
+    """Before ``doc`` is deleted, keep its plan's files linked and its tasks alive.
+
+    Files that name ``doc`` as the one they supersede (or asked to, still processing) now name the
+    file ``doc`` superseded, if any. A superseded file: the file before it is now superseded by the
+    one after it. The newest file of a plan gives its tasks (and their corrections) back to the file
+    it superseded, which is current again; that one is returned, to be reprocessed so that its tasks
+    match its own text again.
+    """
+    older = session.scalar(select(Document).where(Document.superseded_by_id == doc.id))
+    for d in session.scalars(select(Document).where(Document.supersedes_id == doc.id)):
+        d.supersedes_id = older.id if older is not None else None
+    if older is None:
+        session.flush()
+        return None
+    if doc.superseded_by_id is not None:
+        older.superseded_by_id = doc.superseded_by_id
+        session.flush()
+        return None
+    for table in (Obligation, Correction):
+        session.execute(
+            update(table)
+            .where(table.document_id == doc.id)
+            .values(document_id=older.id)
+        )
+    older.superseded_by_id = older.superseded_at = None
+    older.obligation_count = doc.obligation_count
+    session.flush()
+    return older
 
 
 def apply_effective(row: Obligation, corrections: list[Correction]) -> None:
@@ -345,6 +470,8 @@ class ObligationFilter:
     def expand(self, session: Session) -> None:
         """Resolve the body filters (short forms, groups) against the registry and the stored tasks."""
         if self.addressees is None:
+            if self.document:  # a superseded document's tasks are on the newer file of its plan
+                self.document = current_ids(session, self.document)
             self.addressees = {
                 "actor": bodies.expand(session, self.actor),
                 "co_actor": bodies.expand(session, self.co_actor),
@@ -561,14 +688,17 @@ def _display_name(names: Counter[str]) -> str:
     return max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
 
 
-def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """Uploaded plans this one cites, and uploaded plans that cite it."""
+def document_links(session: Session, doc: Document) -> dict[str, Any]:
+    """Uploaded plans this one cites, uploaded plans that cite it (current files only), and the
+    files of the same plan this one superseded or was superseded by."""
     keys = [r.number_key for r in doc.references if r.number_key]
     cites = (
         []
         if not keys
         else session.scalars(
-            select(Document).where(Document.number_key.in_(keys), Document.id != doc.id)
+            select(Document).where(
+                Document.number_key.in_(keys), Document.id != doc.id, Document.superseded_by_id.is_(None)
+            )
         ).all()
     )
     cited_by = (
@@ -579,12 +709,20 @@ def document_links(session: Session, doc: Document) -> dict[str, list[dict[str, 
             .where(
                 Document.id.in_(select(Reference.document_id).where(Reference.number_key == doc.number_key)),
                 Document.id != doc.id,
+                Document.superseded_by_id.is_(None),
             )
             .order_by(Document.id)
         ).all()
     )
     brief = lambda d: {"document_id": d.id, "number": d.number, "title": d.title, "filename": d.filename}  # noqa: E731
-    return {"cites": [brief(d) for d in cites], "cited_by": [brief(d) for d in cited_by]}
+    older = session.get(Document, doc.supersedes_id) if doc.supersedes_id is not None else None
+    newer = session.get(Document, doc.superseded_by_id) if doc.superseded_by_id is not None else None
+    return {
+        "cites": [brief(d) for d in cites],
+        "cited_by": [brief(d) for d in cited_by],
+        "supersedes": brief(older) if older is not None else None,
+        "superseded_by": brief(newer) if newer is not None else None,
+    }
 
 
 def now_date() -> date:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from service import storage
-from service.deps import AppState
+from service.deps import MAX_DB_INT, AppState
 from service.errors import ServiceError, from_ingest
 from service.jobs import new_job_id
 from service.models import Document, Job
@@ -33,8 +33,16 @@ class Accepted:
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 
-async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
-    """The uploaded file's name and bytes, read from the request stream with a hard limit.
+@dataclass
+class Upload:
+    filename: str
+    data: bytes
+    replaces: str | None = None  # the form field: the document this file is a new version of
+
+
+async def read_upload(request: Request, limit: int) -> Upload:
+    """The uploaded file's name and bytes (and the optional ``replaces`` field), read from the request
+    stream with a hard limit.
 
     Called after authentication, so no byte of the body is read for a caller without the
     right token. A ``Content-Length`` over the limit is refused before reading; a chunked body
@@ -68,13 +76,26 @@ async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
             raise ServiceError("no_file")
         name = file.filename or ""
         data = await file.read(limit + 1)
+        replaces = form.get("replaces")
     finally:
         await form.close()
     if not name:
         raise ServiceError("no_file")
     if len(data) > limit:
         raise ServiceError("file_too_large", size_mb=len(data) / 1048576, limit_mb=limit / 1048576)
-    return name, data
+    return Upload(name, data, replaces if isinstance(replaces, str) else None)
+
+
+def replaced_document(session: Session, value: str | None) -> int | None:
+    """The ``replaces`` field: the id of a stored document (blank: none), else 422."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_DB_INT):
+        raise ServiceError("invalid_field", field="replaces", detail=f"not a document id: {value[:40]!r}")
+    if session.get(Document, int(value)) is None:
+        raise ServiceError("invalid_field", field="replaces", detail=f"no document {value}")
+    return int(value)
 
 
 MAX_NAME = 255
@@ -144,10 +165,22 @@ def _corrupt(message: str, source: str) -> Exception:
     return CorruptFile(message, source=source)
 
 
-def accept(state: AppState, session: Session, filename: str, data: bytes, uploaded_by: str) -> Accepted:
-    """Store the original and create the document and its job; the same bytes give the same document."""
+def accept(
+    state: AppState,
+    session: Session,
+    filename: str,
+    data: bytes,
+    uploaded_by: str,
+    replaces: str | None = None,
+) -> Accepted:
+    """Store the original and create the document and its job; the same bytes give the same document.
+
+    ``replaces``: the id of a stored document this file is a new version of (its tasks are taken
+    over when the file is processed, see :func:`service.store.same_plan`).
+    """
     filename = safe_filename(filename)
     fmt = check_upload(filename, data, state.settings.max_upload_bytes)
+    supersedes = replaced_document(session, replaces)
     sha = storage.sha256_of(data)
     existing = session.scalar(select(Document).where(Document.sha256 == sha))
     if existing is not None:
@@ -160,6 +193,7 @@ def accept(state: AppState, session: Session, filename: str, data: bytes, upload
         size=len(data),
         status="processing",
         uploaded_by=uploaded_by,
+        supersedes_id=supersedes,
     )
     session.add(doc)
     try:

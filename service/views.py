@@ -34,6 +34,10 @@ def document_public(doc: Document) -> schemas.DocumentPublic:
         obligation_count=doc.obligation_count,
         created_at=doc.created_at,
         processed_at=doc.processed_at,
+        supersedes=doc.supersedes_id,
+        superseded_by=doc.superseded_by_id,
+        superseded_at=doc.superseded_at,
+        supersede_rule=doc.supersede_rule,  # type: ignore[arg-type]
     )
 
 

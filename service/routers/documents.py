@@ -26,7 +26,16 @@ UPLOAD_BODY = {
             "schema": {
                 "type": "object",
                 "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, DOCX, DOC or TXT"}},
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "PDF, DOCX, DOC or TXT"},
+                    "replaces": {
+                        "type": "string",
+                        "pattern": "^[0-9]*$",
+                        "description": "id of a stored document this file is a new version of: it takes over "
+                        "that document's tasks (ids and calendar UIDs kept). Without it, a file with the same "
+                        "number, issuer and year as a stored document replaces it; unnumbered plans never do.",
+                    },
+                },
             }
         }
     },
@@ -53,19 +62,19 @@ async def upload(request: Request, state: StateDep, who: Editor, response: Respo
     The caller's token is checked before any byte of the body is read, and the body is read with a
     hard limit (``KEHOACH_MAX_UPLOAD_MB``).
     """
-    filename, data = await uploads.read_upload(request, state.settings.max_upload_bytes)
-    return await run_in_threadpool(_accept, state, filename, data, who.name, response)
+    upload = await uploads.read_upload(request, state.settings.max_upload_bytes)
+    return await run_in_threadpool(_accept, state, upload, who.name, response)
 
 
-def _accept(state: AppState, filename: str, data: bytes, who: str, response: Response) -> schemas.UploadResult:
+def _accept(state: AppState, upload: uploads.Upload, who: str, response: Response) -> schemas.UploadResult:
     with session_scope(state.sessions) as session:
-        return _accept_in(session, state, filename, data, who, response)
+        return _accept_in(session, state, upload, who, response)
 
 
 def _accept_in(
-    session: Session, state: AppState, filename: str, data: bytes, who: str, response: Response
+    session: Session, state: AppState, upload: uploads.Upload, who: str, response: Response
 ) -> schemas.UploadResult:
-    accepted = uploads.accept(state, session, filename, data, who)
+    accepted = uploads.accept(state, session, upload.filename, upload.data, who, upload.replaces)
     if accepted.duplicate:
         response.status_code = 200
     elif accepted.inline and accepted.job_id:
@@ -215,15 +224,36 @@ def reprocess(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> 
 
 @router.delete("/documents/{doc_id}", status_code=204, responses={404: {"model": schemas.ErrorBody}})
 def delete_document(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> Response:
+    """Delete the document, its tasks and its original. The newest file of a plan that superseded an
+    older one gives the plan's tasks back to it instead (reprocessed, so they match its text again)."""
     doc = _get(session, doc_id)
     sha, brief = (
         doc.sha256,
         {"id": doc.id, "number": doc.number, "title": doc.title, "filename": doc.filename},
     )
+    older = store.hand_back(session, doc)
+    job = None
+    if older is not None:
+        job = Job(
+            id=new_job_id(),
+            document_id=older.id,
+            kind="reprocess",
+            status="queued",
+            filename=older.filename,
+            sha256=older.sha256,
+        )
+        session.add(job)
+        session.flush()
+        state.runner.enqueue(session, job.id)
     session.delete(doc)
     session.commit()
     storage.remove_original(state.settings.originals_dir, sha)
-    state.webhooks.emit("document.deleted", {"document": brief})
+    data: dict[str, Any] = {"document": brief}
+    if older is not None:
+        data["restored"] = {"id": older.id, "number": older.number, "title": older.title, "filename": older.filename}
+    state.webhooks.emit("document.deleted", data)
+    if job is not None:
+        state.runner.submit(job.id)
     return Response(status_code=204)
 
 
