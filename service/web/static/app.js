@@ -22,6 +22,8 @@
       var status = document.getElementById("upload-status");
       var data = new FormData();
       data.append("file", input.files[0]);
+      var replaces = document.getElementById("upload-replaces");
+      if (replaces && replaces.value) { data.append("replaces", replaces.value); }
       var xhr = new XMLHttpRequest();
       xhr.open("POST", "/documents");
       xhr.setRequestHeader("X-CSRF-Token", CSRF["X-CSRF-Token"]);
