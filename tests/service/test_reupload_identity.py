@@ -163,10 +163,12 @@ def test_corrected_file_of_a_numbered_plan_takes_over_its_tasks(
     assert set(data["obligation_ids"]) == set(after)
 
     # the pages say so
-    page = api.client.get(f"/web/documents/{old['id']}").text
-    assert 'id="superseded-by"' in page and f'href="/web/documents/{new["id"]}"' in page
-    page = api.client.get(f"/web/documents/{new['id']}").text
-    assert 'id="supersedes"' in page and f'href="/web/documents/{old["id"]}"' in page
+    r = api.client.get(f"/web/documents/{old['id']}")
+    head = r.text[r.text.find("doc-head") : r.text.find("</section>")]
+    assert 'id="superseded-by"' in head and f'href="/web/documents/{new["id"]}"' in head, (r.status_code, head)
+    r = api.client.get(f"/web/documents/{new['id']}")
+    head = r.text[r.text.find("doc-head") : r.text.find("</section>")]
+    assert 'id="supersedes"' in head and f'href="/web/documents/{old["id"]}"' in head, (r.status_code, head)
 
     # reprocessing either file changes nothing: the older one has no tasks of its own any more
     for doc_id in (old["id"], new["id"]):
@@ -364,3 +366,41 @@ def test_reupload_with_a_small_edit_keeps_ids_over_seeds_and_corpus(make_api: Ma
     assert len(rows) >= 20 and total > 500 and by_number >= 10
     assert edited >= 0.9 * len(rows)  # the edit landed in a task's clause, which kept its id
     assert kept_total / total >= 0.99
+
+
+def test_migration_0007_keeps_stored_plans(tmp_path: Path, db_url: str | None) -> None:
+    """A store at 0006 with a plan in it: 0007 adds the links without rebuilding ``documents`` (on
+    SQLite a rebuild would cascade-delete every task and lose AUTOINCREMENT)."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from service.db import alembic_config, make_engine, migrate
+
+    engine = make_engine(db_url or f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), "0006_bodies")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO documents (sha256, filename, format, size, status, meta, sections, text, warnings, "
+                "obligation_count, created_at) VALUES ('a', 'a.txt', 'txt', 1, 'ready', '{}', '[]', '', '[]', 1, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO obligations (document_id, key, seq, span_start, span_end, text_hash, machine, "
+                "effective, status, search, corrected, updated_at) SELECT id, 'ob-0001', 0, 0, 1, 'h', '{}', '{}', "
+                "'todo', '', false, CURRENT_TIMESTAMP FROM documents"
+            )
+        )
+    migrate(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM obligations")).scalar_one() == 1
+        row = conn.execute(text("SELECT supersedes_id, superseded_by_id, supersede_rule FROM documents")).one()
+        assert tuple(row) == (None, None, None)
+        if engine.dialect.name == "sqlite":
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'documents'")).scalar_one()
+            assert "AUTOINCREMENT" in sql
+    fks = {tuple(fk["constrained_columns"]) for fk in inspect(engine).get_foreign_keys("documents")}
+    assert fks == {("supersedes_id",), ("superseded_by_id",)}
+    engine.dispose()
