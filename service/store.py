@@ -490,26 +490,23 @@ class ObligationFilter:
                 matches = [padded.contains(f" {k} ", autoescape=True) for k in keys]
                 if group_keys:
                     matches.append(ObligationActor.key.in_(group_keys))
+                # "id IN (…)", not a correlated EXISTS: SQLite runs an EXISTS once per task (0.4 s at 50 K)
                 conds.append(
-                    select(ObligationActor.id)
-                    .where(
-                        ObligationActor.obligation_id == Obligation.id,
-                        ObligationActor.role == role,
-                        or_(*matches),
+                    Obligation.id.in_(
+                        select(ObligationActor.obligation_id).where(ObligationActor.role == role, or_(*matches))
                     )
-                    .exists()
                 )
         if self.document:
             conds.append(Obligation.document_id.in_(self.document))
         if self.due_from or self.due_to:
-            window = [ObligationDue.obligation_id == Obligation.id]
+            window = []
             if not self.derived:
                 window.append(ObligationDue.derived.is_(False))
             if self.due_from:
                 window.append(ObligationDue.due >= self.due_from)
             if self.due_to:
                 window.append(ObligationDue.due <= self.due_to)
-            conds.append(select(ObligationDue.id).where(*window).exists())
+            conds.append(Obligation.id.in_(select(ObligationDue.obligation_id).where(*window)))
         if self.recurrence:
             named = [r for r in self.recurrence if r != "none"]
             opts = [Obligation.recurrence.in_(named)] if named else []

@@ -146,7 +146,9 @@ def test_webhooks_signed_retried_and_logged(make_api: MakeApi, db_url: str | Non
 def test_webhook_gives_up_after_its_retry_window(make_api: MakeApi) -> None:
     failing = _Receiver(fail_times=10_000)
     try:
-        api = make_api(webhook_give_up_s=0.3, webhook_allow_hosts="127.0.0.1")
+        # backoff 0.01 s doubling within a 3 s window: about 9 attempts, at least 3 on a loaded machine
+        # (a 0.3 s window gave 1 attempt when one local HTTP round took that long)
+        api = make_api(webhook_give_up_s=3.0, webhook_backoff_s=0.01, webhook_allow_hosts="127.0.0.1")
         hook = api.client.post("/webhooks", json={"url": failing.url}).json()
         assert hook["secret"].startswith("whsec_") and len(hook["secret"]) >= 40
         api.upload()
