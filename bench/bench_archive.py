@@ -9,7 +9,7 @@ not the plan), then, each on a fresh store:
 - ``kehoach ingest DIR --workers 1`` and ``--workers 2`` (SQLite store), files/s and the ratio; the
   2-worker run is killed with SIGKILL once half the files are stored and run again, and the store is
   checked: every file exactly once, nothing half stored (``--no-kill-resume``: one plain run);
-- the task lists of every configuration compared, file by file, with the 1-worker run;
+- the task lists of every configuration compared, plan by plan, with the 1-worker run;
 - two ``kehoach worker`` processes draining the same files from the Procrastinate queue (PostgreSQL
   at ``KEHOACH_TEST_DATABASE_URL`` or 127.0.0.1:5432/test, a throwaway schema; skipped if absent);
 - peak RSS (sampled every 0.1 s) of ``kehoach ingest`` (main process and its largest child), of a
@@ -200,21 +200,32 @@ def _half_stored(db: Path) -> list[str]:
     return [r[0] for r in rows]
 
 
-def tasklists(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Per stored file (sha256): its tasks as extracted (section, text, actors, deadline text)."""
+def tasklists(url: str) -> dict[str, frozenset[tuple[Any, ...]]]:
+    """Per plan, its current tasks as extracted (section, text, actors, deadline text).
+
+    A plan is its number, issuer and year where it has a number (the service's rule for "another
+    file of the same plan": an upload takes over the tasks of the stored file, which keeps none),
+    else the file (sha256). Copies of a plan give the same tasks, so a store where every copy keeps
+    its own (``kehoach ingest``) and one where the newest copy holds them (uploads, queue workers)
+    compare equal, in whatever order the copies were processed.
+    """
     from sqlalchemy import create_engine, text
 
+    from ingest.normalize import fold
+
     engine = create_engine(url)
-    out: dict[str, list[tuple[Any, ...]]] = {}
+    out: dict[str, set[tuple[Any, ...]]] = {}
     with engine.connect() as c:
-        for sha, machine in c.execute(
+        rows = c.execute(
             text(
-                "SELECT d.sha256, o.machine FROM obligations o JOIN documents d ON d.id = o.document_id "
-                "WHERE o.withdrawn_at IS NULL ORDER BY d.sha256, o.seq"
+                "SELECT d.sha256, d.number_key, d.issuer, d.issued_date, o.machine FROM obligations o "
+                "JOIN documents d ON d.id = o.document_id WHERE o.withdrawn_at IS NULL"
             )
-        ):
+        )
+        for sha, number, issuer, issued, machine in rows:
+            plan = f"{number}|{fold(issuer or '')}|{str(issued or '')[:4]}" if number else sha
             ob = json.loads(machine) if isinstance(machine, str) else machine
-            out.setdefault(sha, []).append(
+            out.setdefault(plan, set()).add(
                 (
                     ob.get("section"),
                     ob.get("text"),
@@ -223,7 +234,7 @@ def tasklists(url: str) -> dict[str, list[tuple[Any, ...]]]:
                 )  # fmt: skip
             )
     engine.dispose()
-    return out
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def _pg() -> str | None:
@@ -394,8 +405,9 @@ def main() -> int:
         for r in rows[1:]:
             if "tasks" in r:
                 same = sum(1 for k, v in r["tasks"].items() if base.get(k) == v)
-                print(f"task lists, {r['name']} vs --workers 1: {same} of {len(base)} files identical "
-                      f"({sum(map(len, base.values()))} tasks)")  # fmt: skip
+                print(f"task lists, {r['name']} vs --workers 1: {same} of {len(base)} plans identical "
+                      f"({sum(map(len, base.values()))} distinct tasks); plans only on one side: "
+                      f"{len(set(base) ^ set(r['tasks']))}")  # fmt: skip
         for r in rows:
             if r.get("enqueue_rate"):
                 print(f"queue: enqueue (original + document + job + queue row, one transaction) "
