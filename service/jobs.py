@@ -49,6 +49,23 @@ def new_job_id() -> str:
     return uuid.uuid4().hex
 
 
+def queue_job(session: Session, runner: Any, doc: Document, kind: str) -> Job:
+    """A queued job for ``doc``, added and enqueued in the caller's transaction: with a real queue
+    its row commits with the caller's change, so nothing is lost between them."""
+    job = Job(
+        id=new_job_id(),
+        document_id=doc.id,
+        kind=kind,
+        status="queued",
+        filename=doc.filename,
+        sha256=doc.sha256,
+    )
+    session.add(job)
+    session.flush()
+    runner.enqueue(session, job.id)
+    return job
+
+
 def tasklist_of(data: bytes, filename: str, extractor: Extractor) -> dict[str, Any]:
     """Convert and extract; every failure becomes a :class:`ServiceError` with a 4xx status."""
     from ingest import convert_bytes

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from service import storage
 from service.deps import MAX_DB_INT, AppState
 from service.errors import ServiceError, from_ingest
-from service.jobs import new_job_id
+from service.jobs import queue_job
 from service.models import Document, Job
 
 INLINE_FORMATS = ("txt", "md")
@@ -204,17 +204,7 @@ def accept(
         if existing is None:
             raise
         return Accepted(existing.id, _last_job(session, existing.id), duplicate=True, inline=False)
-    job = Job(
-        id=new_job_id(),
-        document_id=doc.id,
-        kind="process",
-        status="queued",
-        filename=doc.filename,
-        sha256=sha,
-    )
-    session.add(job)
-    session.flush()
-    state.runner.enqueue(session, job.id)  # a queue's job row commits with the upload
+    job = queue_job(session, state.runner, doc, "process")  # a queue's job row commits with the upload
     session.commit()
     inline = (
         state.runner.inline_ok and fmt in INLINE_FORMATS and len(data) <= state.settings.inline_max_kb * 1024

@@ -13,7 +13,7 @@ from service import schemas, storage, store, uploads, views
 from service.db import session_scope
 from service.deps import AppState, DbId, Editor, Offset, Reader, SessionDep, StateDep
 from service.errors import ServiceError, not_found
-from service.jobs import new_job_id
+from service.jobs import queue_job
 from service.models import Document, Job, Obligation
 
 router = APIRouter(tags=["documents"])
@@ -206,17 +206,7 @@ def _quote(name: str) -> str:
 def reprocess(doc_id: DbId, session: SessionDep, state: StateDep, _: Editor) -> schemas.JobPublic:
     """Run the pipeline again on the stored original; reviewers' corrections are kept."""
     doc = _get(session, doc_id)
-    job = Job(
-        id=new_job_id(),
-        document_id=doc.id,
-        kind="reprocess",
-        status="queued",
-        filename=doc.filename,
-        sha256=doc.sha256,
-    )
-    session.add(job)
-    session.flush()
-    state.runner.enqueue(session, job.id)
+    job = queue_job(session, state.runner, doc, "reprocess")
     session.commit()
     state.runner.submit(job.id)
     return views.job_public(job)
@@ -234,17 +224,7 @@ def delete_document(doc_id: DbId, session: SessionDep, state: StateDep, _: Edito
     older = store.hand_back(session, doc)
     job = None
     if older is not None:
-        job = Job(
-            id=new_job_id(),
-            document_id=older.id,
-            kind="reprocess",
-            status="queued",
-            filename=older.filename,
-            sha256=older.sha256,
-        )
-        session.add(job)
-        session.flush()
-        state.runner.enqueue(session, job.id)
+        job = queue_job(session, state.runner, older, "reprocess")
     session.delete(doc)
     session.commit()
     storage.remove_original(state.settings.originals_dir, sha)
